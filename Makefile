@@ -1,0 +1,31 @@
+# The two commands a newcomer needs (see README.md):
+#   make course   set everything up (first time only) and open the chapters in JupyterLab
+#   make test     set everything up (first time only) and run the whole test suite
+# Both create ./.venv from requirements.txt when it is missing or out of date.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+# MNIST: the loader reads $(MLP_LAB_MNIST_DIR) when set; this default suits a checkout beside ../shared.
+MLP_LAB_MNIST_DIR ?= $(wildcard $(CURDIR)/../shared/data/mnist)
+export MLP_LAB_MNIST_DIR
+
+.PHONY: course test unit notebooks benchmark release clean-venv
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+course: $(VENV)/.installed
+	$(VENV)/bin/jupyter lab chapters/
+
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+benchmark: $(VENV)/.installed
+	$(PY) benchmarks/epoch_time.py
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,1 @@
+"""checks: verdicts on a learner's functions, with the likely mistake named."""

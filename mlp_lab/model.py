@@ -1,0 +1,136 @@
+"""A model is a sequence of layers: forward runs them in order, backward in reverse."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+
+from .layers import ACTIVATIONS, Dropout, Layer, Linear
+from .regularization import l1_penalty, l2_penalty
+
+
+class Sequential:
+    """Layers applied in order.  ``l1`` / ``l2``: penalty strengths on every ``W`` (never ``b``).
+
+    Parameter names are stable: ``"<layer index>.<key>"``, e.g. ``"0.W"``, ``"0.b"``, ``"2.W"``.
+    ``backward(dscores)`` overwrites every gradient with d(loss + penalty)/d(parameter).
+    """
+
+    def __init__(self, layers: list, l1: float = 0.0, l2: float = 0.0):
+        layers = list(layers)
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise ValueError(f"Sequential: item {i} is {type(layer).__name__}, not a layer (e.g. Linear, ReLU).")
+        if l1 < 0 or l2 < 0:
+            raise ValueError(f"Sequential: penalty strengths must be >= 0, got l1={l1}, l2={l2}.")
+        self.layers, self.l1, self.l2 = layers, float(l1), float(l2)
+
+    # --- running -------------------------------------------------------------------------------
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """scores = layer_L(... layer_1(x)).  x: (N, n_in) -> scores: (N, n_out)."""
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    __call__ = forward
+
+    def backward(self, dscores: np.ndarray) -> np.ndarray:
+        """Back-propagate dloss/dscores through every layer; fill grads; return dloss/dx."""
+        d = dscores
+        for layer in reversed(self.layers):
+            d = layer.backward(d)
+        for name, W, dW in self._weights():
+            if self.l2:
+                dW += self.l2 * W
+            if self.l1:
+                dW += self.l1 * np.sign(W)
+        return d
+
+    def penalty(self) -> float:
+        """The regularisation term to add to the data loss: sum over weights of L1 and L2 penalties."""
+        total = 0.0
+        for _, W, _ in self._weights():
+            if self.l2:
+                total += l2_penalty(W, self.l2)[0]
+            if self.l1:
+                total += l1_penalty(W, self.l1)[0]
+        return total
+
+    # --- parameters and modes --------------------------------------------------------------------
+    def parameters(self) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+        """Yield ``(name, param, grad)`` for every parameter, in layer order."""
+        for i, layer in enumerate(self.layers):
+            for key, p in layer.params.items():
+                yield f"{i}.{key}", p, layer.grads[key]
+
+    def _weights(self):
+        return ((n, p, g) for n, p, g in self.parameters() if n.endswith(".W"))
+
+    def train(self) -> "Sequential":
+        """Training mode: dropout active."""
+        for layer in self.layers:
+            layer.training = True
+        return self
+
+    def eval(self) -> "Sequential":
+        """Evaluation mode: dropout is the identity."""
+        for layer in self.layers:
+            layer.training = False
+        return self
+
+    @property
+    def training(self) -> bool:
+        return all(layer.training for layer in self.layers)
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Class labels (N,): argmax of the scores; with one output column, a threshold
+        (0.5 after a final Sigmoid layer, 0 on raw logits). Runs in eval mode, then restores the mode."""
+        was_training = self.training
+        self.eval()
+        try:
+            scores = self.forward(x)
+        finally:
+            if was_training:
+                self.train()
+        if scores.shape[1] == 1:
+            threshold = 0.5 if type(self.layers[-1]).__name__ == "Sigmoid" else 0.0
+            return (scores[:, 0] > threshold).astype(np.int64)
+        return scores.argmax(axis=1)
+
+    def n_params(self) -> int:
+        return sum(p.size for _, p, _ in self.parameters())
+
+    def __repr__(self):
+        inner = ", ".join(repr(layer) for layer in self.layers)
+        reg = (f", l1={self.l1}" if self.l1 else "") + (f", l2={self.l2}" if self.l2 else "")
+        return f"{type(self).__name__}([{inner}]{reg})"
+
+
+class MLP(Sequential):
+    """A multilayer perceptron: Linear, activation, [Dropout], ..., Linear (the last gives raw scores).
+
+    sizes: e.g. [784, 256, 128, 10]. activation: "relu", "sigmoid" or "tanh".
+    dropout: drop probability after each hidden activation (0 = none).
+    rng: a NumPy Generator or int seed (weights and dropout masks).
+    init: "he" for ReLU and "xavier" otherwise, unless given.
+    """
+
+    def __init__(self, sizes, activation: str = "relu", dropout: float = 0.0, rng=0,
+                 l1: float = 0.0, l2: float = 0.0, init=None, dtype=np.float32):
+        sizes = [int(s) for s in sizes]
+        if len(sizes) < 2:
+            raise ValueError(f"MLP: sizes needs at least an input and an output size, got {sizes}.")
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"MLP: activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}.")
+        rng = np.random.default_rng(rng)
+        init = init or ("he" if activation == "relu" else "xavier")
+        layers = []
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            layers.append(Linear(n_in, n_out, rng, init=init, dtype=dtype))
+            if i < len(sizes) - 2:
+                layers.append(ACTIVATIONS[activation]())
+                if dropout:
+                    layers.append(Dropout(dropout, rng))
+        super().__init__(layers, l1=l1, l2=l2)
+        self.sizes = sizes
