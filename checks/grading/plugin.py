@@ -1,0 +1,218 @@
+"""pytest plugin (``-p checks.grading.plugin``) that turns an nbval lax run into a graded run.
+
+It hosts the judge: a thread in the pytest process listening on a Unix socket. While the
+released check cell for exercise X runs in the learner's kernel, the kernel connects, the judge
+runs X's hidden cases through it and records the verdict. Verdicts arriving outside X's own
+check cell are ignored, so a learner's extra calls cannot count. The seed comes through a pipe
+(``MLP_LAB_GRADING_SEED_FD``) that is closed before any kernel starts, so learner code cannot read
+it. At the end it writes a JSON record: one entry per code cell (what nbval saw, the outputs)
+and the verdicts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import tempfile
+import threading
+
+import pytest
+
+from . import protocol
+from .evaluator import ENV
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("mlp_lab grading")
+    group.addoption("--mlp-grading-record", default=None, help="write the grading record (JSON) here")
+    group.addoption("--mlp-grading-call-timeout", type=float, default=60.0,
+                    help="seconds the judge waits for one evaluation reply from the kernel")
+
+
+def exercise_seed(seed: int, exercise: str) -> int:
+    """A per-exercise seed derived from the instructor's seed (stable across runs and machines)."""
+    digest = hashlib.sha256(f"{seed}:{exercise}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+class RemoteCaller:
+    """The judge's view of the learner's functions: every call is a round trip to the kernel."""
+
+    def __init__(self, sock: socket.socket, roles):
+        self.sock, self.roles = sock, set(roles)
+
+    def has(self, role: str) -> bool:
+        return role in self.roles
+
+    def __call__(self, role, *args):
+        return self.many(role, [args])[0]
+
+    def many(self, role, arglists):
+        from ..calling import Outcome, encode_value
+
+        packed = []
+        for args in arglists:
+            arrays: dict = {}
+            packed.append({"data": encode_value(tuple(args), arrays), "arrays": arrays})
+        protocol.send(self.sock, {"type": "call", "role": role, "arglists": packed})
+        reply = protocol.recv(self.sock)
+        if not isinstance(reply, dict) or reply.get("type") != "outcomes" \
+                or len(reply.get("outcomes", ())) != len(arglists):
+            raise protocol.ProtocolError("the kernel answered out of turn")
+        return [Outcome.from_dict(d) for d in reply["outcomes"]]
+
+
+class Judge:
+    def __init__(self, seed: int, call_timeout: float):
+        self.seed, self.call_timeout = seed, call_timeout
+        self.verdicts: dict = {}
+        self.current = None          # (exercise, cell index) of the check cell now running
+        self._judged_in_cell = False
+        self.lock = threading.Lock()
+        self.dir = tempfile.mkdtemp(prefix="mlpg")
+        self.path = os.path.join(self.dir, "judge.sock")
+        self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.server.bind(self.path)
+        self.server.listen(4)
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(self.call_timeout)
+                try:
+                    self._handle(conn)
+                except Exception:  # a misbehaving kernel must never take the judge down
+                    pass
+
+    def _handle(self, conn):
+        from ..runner import judge_exercise
+
+        hello = protocol.recv(conn)
+        exercise = str(hello.get("exercise")) if isinstance(hello, dict) else ""
+        with self.lock:
+            current = self.current
+            counts = current is not None and current[0] == exercise and not self._judged_in_cell
+            if counts:
+                self._judged_in_cell = True
+        if not counts:
+            protocol.send(conn, {"type": "ignored", "reason":
+                                 f"(grading: this call of check_{exercise} is not in its check cell; it does not count)"})
+            return
+        caller = RemoteCaller(conn, hello.get("roles", []))
+        verdict = {"exercise": exercise, "cell": current[1]}
+        try:
+            line = judge_exercise(exercise, caller, seed=exercise_seed(self.seed, exercise))
+            verdict.update(passed=True, line=line)
+            reply = {"type": "verdict", "passed": True, "line": line}
+        except (protocol.ProtocolError, ValueError) as exc:
+            verdict.update(passed=False, mistake="exception",
+                           message=f"The kernel stopped answering while {exercise} was being checked ({exc}).")
+            reply = None
+        except socket.timeout:
+            verdict.update(passed=False, mistake="exception",
+                           message=f"Your function took longer than {self.call_timeout:.0f} s on one check "
+                                   f"case (an infinite loop?).")
+            reply = None
+        except AssertionError as exc:  # CheckFailure
+            data = exc.to_dict() if hasattr(exc, "to_dict") else {"message": str(exc)}
+            verdict.update(passed=False, mistake=getattr(exc, "mistake", "wrong_value"), message=str(exc),
+                           failure=data)
+            reply = {"type": "verdict", "passed": False, "failure": data}
+        with self.lock:
+            self.verdicts[exercise] = verdict
+        if reply is not None:
+            try:
+                protocol.send(conn, reply)
+            except OSError:
+                pass
+
+    def close(self):
+        try:
+            self.server.close()
+            os.unlink(self.path)
+            os.rmdir(self.dir)
+        except OSError:
+            pass
+
+
+_judge: Judge | None = None
+_cells: list = []
+
+
+def _read_seed() -> int:
+    fd = os.environ.pop("MLP_LAB_GRADING_SEED_FD", None)
+    if fd is None:
+        raise pytest.UsageError("checks.grading.plugin: no seed pipe (run it through python -m checks.grade)")
+    with os.fdopen(int(fd), "r") as pipe:
+        return int(pipe.read().strip())
+
+
+def pytest_configure(config):
+    global _judge
+    if not config.getoption("--mlp-grading-record"):
+        return
+    _judge = Judge(_read_seed(), config.getoption("--mlp-grading-call-timeout"))
+    os.environ[ENV] = _judge.path
+
+
+def _meta(item):
+    cell = getattr(item, "cell", None)
+    return (cell.get("metadata", {}).get("mlp_lab", {}) if cell is not None else {}), cell
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    if _judge is None:
+        return
+    meta, _ = _meta(item)
+    with _judge.lock:
+        _judge.current = (meta.get("exercise"), getattr(item, "cell_num", None)) \
+            if meta.get("kind") == "check" else None
+        _judge._judged_in_cell = False
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    if _judge is None or call.when != "call":
+        return
+    report = outcome.get_result()
+    meta, cell = _meta(item)
+    error = ""
+    if report.failed:
+        error = str(getattr(call.excinfo, "value", "") or "")[:4000]
+    _cells.append({
+        "index": getattr(item, "cell_num", None),
+        "kind": meta.get("kind"),
+        "exercise": meta.get("exercise"),
+        "outcome": report.outcome,
+        "kernel_dead": "Kernel dead on test start" in error,
+        "timed_out": bool(getattr(item.parent, "timed_out", False)),
+        "error": error,
+        "outputs": _jsonable(getattr(item, "test_outputs", None) or []),
+    })
+
+
+def _jsonable(outputs):
+    try:
+        return json.loads(json.dumps(outputs, default=str))
+    except (TypeError, ValueError):
+        return []
+
+
+def pytest_sessionfinish(session):
+    if _judge is None:
+        return
+    with _judge.lock:
+        _judge.current = None
+        record = {"cells": _cells, "verdicts": _judge.verdicts}
+    with open(session.config.getoption("--mlp-grading-record"), "w") as f:
+        json.dump(record, f)
+    _judge.close()
