@@ -185,9 +185,8 @@ def pytest_runtest_makereport(item, call):
         return
     report = outcome.get_result()
     meta, cell = _meta(item)
-    error = ""
-    if report.failed:
-        error = str(getattr(call.excinfo, "value", "") or "")[:4000]
+    # Record the exception even when nbval turned it into an xfail (cells after a timeout).
+    error = str(call.excinfo.value)[:4000] if call.excinfo is not None else ""
     _cells.append({
         "index": getattr(item, "cell_num", None),
         "kind": meta.get("kind"),
