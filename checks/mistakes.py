@@ -1,0 +1,38 @@
+"""The mistake categories a failed check can name, each with a one-line description.
+
+A ``CheckFailure`` carries exactly one of these keys in ``.mistake``. The checks test a case in
+this order and report the first problem found: callable -> raises -> type/arity -> shape ->
+dtype -> finite -> overflow -> input mutated -> values (sign, scale, axis, ...) -> anything else.
+"""
+
+from __future__ import annotations
+
+MISTAKES: dict[str, str] = {
+    "not_implemented": "the function still raises NotImplementedError: write its body first",
+    "exception": "the function raised an error on a valid input (its message is shown)",
+    "wrong_type": "it returned the wrong kind of thing: None, a list, a tuple of the wrong length, "
+                  "or it is not a function at all",
+    "wrong_shape": "an output has the wrong shape",
+    "transposed": "an output has the transposed shape (or the values of a transpose)",
+    "wrong_dtype": "an output is not float64 (float32, an integer or boolean array) for float64 input",
+    "nan_or_inf": "an output contains nan or inf on ordinary input",
+    "overflow": "extreme input (|z| or logits around 1e3) gave an overflow warning, inf, nan or wrong "
+                "values while ordinary input was fine: the formula is numerically unstable",
+    "mutates_input": "the function changed one of its input arrays in place",
+    "sign": "a sign is flipped: the values are about -1 times the expected ones, or match the formula "
+            "with one sign changed",
+    "scale": "the values are off by a constant factor (for example a missing or doubled 1/N)",
+    "not_summed_over_batch": "an output that should be summed (over the batch or over all entries) "
+                             "came back per example or per entry",
+    "wrong_axis": "a sum or normalisation ran over the wrong axis (for example columns instead of rows)",
+    "inconsistent_with_forward": "your forward function is right but this derivative disagrees with "
+                                 "the numerical derivative of it",
+    "nondeterministic": "the random draw ignores the rng it was given (same rng seed, different "
+                        "result; or different seeds, same result)",
+    "wrong_value": "the values are wrong in a way that matches none of the categories above",
+}
+
+
+def describe(mistake: str) -> str:
+    """The one-line description of ``mistake`` (KeyError-free: unknown keys are echoed)."""
+    return MISTAKES.get(mistake, mistake)
