@@ -88,9 +88,13 @@ def judge_softmax_cross_entropy(call, rng):
                                                              "instead of log(softmax(Z))")
             v.check_warnings(ex, out, tested, extreme)
             v.check_mutation(ex, out, {"Z": Z, "y": y}, tested)
+            loss_factors = {float(n): f"N = {n} times too large: a sum where the mean is wanted?",
+                            1.0 / n: f"divided by N = {n} once too often"} if n > 1 else {}
+            if k not in (1, n):
+                loss_factors[1.0 / k] = (f"K = {k} times too small: a mean over all N*K entries of the "
+                                         f"one-hot product instead of over the N examples?")
             v.check_values(ex, "loss", loss, loss_expected, tested, scalar=True, extreme=extreme,
-                           factors={float(n): f"N = {n} times too large: a sum where the mean is wanted?",
-                                    1.0 / n: f"divided by N = {n} once too often"} if n > 1 else None,
+                           factors=loss_factors or None,
                            hint="the loss is the mean over the batch of -log P[n, y[n]]")
             own = ForwardStatus("loss", True, True)
             factors = {float(n): f"N = {n} times too large: a missing 1/N?",
@@ -104,4 +108,6 @@ def judge_softmax_cross_entropy(call, rng):
                 evidence = gradient_evidence(call, "impl", (Z, y), 0, np.float64(1.0), out.value[1], rng, output=0)
                 raise consult_forward(failure, ForwardStatus("softmax_cross_entropy loss", True, True),
                                       evidence) from None
+            if failure.details.get("output") == "loss" and status.ok:
+                raise failure from None   # a wrong loss value is not a derivative inconsistent with softmax
             raise consult_forward(failure, status) from None

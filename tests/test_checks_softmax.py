@@ -220,3 +220,17 @@ def test_sce_notes_a_wrong_softmax():
 def test_references_pass():
     assert verdict(check_softmax, ml.softmax) == "pass"
     assert verdict(check_softmax_cross_entropy, ml.softmax_cross_entropy, ml.softmax) == "pass"
+
+
+@pytest.mark.parametrize("with_softmax", [False, True])
+def test_loss_averaged_over_all_entries_is_a_scale_slip_not_an_inconsistency(with_softmax):
+    """-mean(Y * log P) averages over N*K entries: K times too small, whatever softmax is given."""
+    def sce_mean_over_entries(Z, y):
+        P = ml.softmax(Z)
+        Y = np.eye(Z.shape[1])[y]
+        return float(-np.mean(Y * np.log(P))), (P - Y) / len(y)
+
+    with pytest.raises(CheckFailure) as info:
+        check_softmax_cross_entropy(sce_mean_over_entries, ml.softmax if with_softmax else None)
+    assert info.value.mistake == "scale"
+    assert "K = " in str(info.value)
