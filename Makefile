@@ -10,7 +10,7 @@ PY     := $(VENV)/bin/python
 MLP_LAB_MNIST_DIR ?= $(wildcard $(CURDIR)/../shared/data/mnist)
 export MLP_LAB_MNIST_DIR
 
-.PHONY: course test unit notebooks benchmark release clean-venv
+.PHONY: course test unit notebooks benchmark release mine grade clean-venv
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,19 @@ course: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(PY) -m pytest
+
+unit: $(VENV)/.installed
+	$(PY) -m pytest tests
+
+notebooks: $(VENV)/.installed
+	$(PY) -m pytest chapters
+
+release: $(VENV)/.installed
+	$(PY) -m checks.release
+
+# A learner's view of one chapter: make mine NB=chapters/03_backprop_as_gears.ipynb
+mine: $(VENV)/.installed
+	$(PY) -m checks.mine $(NB)
 
 benchmark: $(VENV)/.installed
 	$(PY) benchmarks/epoch_time.py
