@@ -10,7 +10,7 @@ PY     := $(VENV)/bin/python
 MLP_LAB_MNIST_DIR ?= $(wildcard $(CURDIR)/../shared/data/mnist)
 export MLP_LAB_MNIST_DIR
 
-.PHONY: course test unit notebooks benchmark release mine grade clean-venv
+.PHONY: course test unit notebooks benchmark release execute mine clean-venv
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ unit: $(VENV)/.installed
 
 notebooks: $(VENV)/.installed
 	$(PY) -m pytest chapters
+
+# After editing a solution: make execute NB=chapters/solutions/03_backprop_as_gears.ipynb && make release
+execute: $(VENV)/.installed
+	OPENBLAS_NUM_THREADS=1 $(PY) -m checks.execute $(NB)
 
 release: $(VENV)/.installed
 	$(PY) -m checks.release
