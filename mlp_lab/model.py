@@ -19,7 +19,12 @@ class Sequential:
 
     def __init__(self, layers: list, l1: float = 0.0, l2: float = 0.0):
         layers = list(layers)
+        if not layers:
+            raise ValueError("Sequential: needs at least one layer, e.g. Sequential([Linear(2, 1)]).")
         for i, layer in enumerate(layers):
+            if isinstance(layer, type) and issubclass(layer, Layer):
+                raise ValueError(f"Sequential: item {i} is the class {layer.__name__}, not a layer: "
+                                 f"create one with {layer.__name__}(...).")
             if not isinstance(layer, Layer):
                 raise ValueError(f"Sequential: item {i} is {type(layer).__name__}, not a layer (e.g. Linear, ReLU).")
         if l1 < 0 or l2 < 0:
@@ -35,17 +40,23 @@ class Sequential:
 
     __call__ = forward
 
-    def backward(self, dscores: np.ndarray) -> np.ndarray:
-        """Back-propagate dloss/dscores through every layer; fill grads; return dloss/dx."""
+    def backward(self, dscores: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
+        """Back-propagate dloss/dscores through every layer; fill grads; return dloss/dx.
+
+        need_dx=False (what ``fit`` uses) returns None and lets a first Linear layer skip dx,
+        which nobody needs in training and which costs as much as that layer's forward product.
+        """
         d = dscores
-        for layer in reversed(self.layers):
+        for layer in reversed(self.layers[1:]):
             d = layer.backward(d)
+        first = self.layers[0]
+        d = first.backward(d, need_dx=False) if not need_dx and isinstance(first, Linear) else first.backward(d)
         for name, W, dW in self._weights():
             if self.l2:
                 dW += self.l2 * W
             if self.l1:
                 dW += self.l1 * np.sign(W)
-        return d
+        return d if need_dx else None
 
     def penalty(self) -> float:
         """The regularisation term to add to the data loss: sum over weights of L1 and L2 penalties."""

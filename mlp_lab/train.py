@@ -75,6 +75,8 @@ def fit(model, X, y, optimizer, loss=softmax_cross_entropy, epochs: int = 10, ba
     """
     if len(X) != len(y):
         raise ValueError(f"fit: X has {len(X)} rows but y has {len(y)}; they must match.")
+    if (X_val is None) != (y_val is None):
+        raise ValueError("fit: pass both X_val and y_val (or neither) to get validation scores.")
     rng = np.random.default_rng(rng)
     history = {"loss": [], "acc": [], "val_loss": [], "val_acc": [], "seconds": []}
     for epoch in range(1, epochs + 1):
@@ -84,7 +86,7 @@ def fit(model, X, y, optimizer, loss=softmax_cross_entropy, epochs: int = 10, ba
         for Xb, yb in batches(X, y, batch_size, rng):
             scores = model.forward(Xb)
             batch_loss, dscores = loss(scores, yb)
-            model.backward(dscores)
+            model.backward(dscores, need_dx=False)
             optimizer.step()
             total += batch_loss * len(Xb)
             correct += int(np.sum(_predicted_labels(model, scores) == _true_labels(yb)))
