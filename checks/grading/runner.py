@@ -52,34 +52,32 @@ def _run_once(nb, workdir: Path, seed: int, limits: Limits, jupyter_path: Path):
     record = workdir / "record.json"
     if record.exists():
         record.unlink()
-    read_fd, write_fd = os.pipe()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MLP_LAB_GRADING", "MLP_LAB_CHECK_SEED"))}
-    env.update(JUPYTER_PATH=str(jupyter_path), MPLBACKEND="Agg", MLP_LAB_GRADING_SEED_FD=str(read_fd),
-               PYTHONDONTWRITEBYTECODE="1")
+    env.update(JUPYTER_PATH=str(jupyter_path), MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
     cmd = [sys.executable, "-m", "pytest", str(nb_path), "-p", "checks.grading.plugin", "--nbval-lax",
            "--nbval-kernel-name", KERNEL_NAME, "--nbval-cell-timeout", str(limits.cell_timeout),
            "--mlp-grading-record", str(record), "--mlp-grading-call-timeout", str(limits.cell_timeout),
            "-p", "no:cacheprovider", "-q", "--no-header", "-rN", "--rootdir", str(workdir),
            "-o", "addopts=", "-o", "python_files=none", "-c", os.devnull]
     problem = ""
+    # The seed goes through a pipe that the plugin reads and closes before any kernel starts.
+    # Each descriptor is closed exactly once: graders run in threads, and closing a number twice
+    # could close another thread's freshly opened descriptor.
+    read_fd, write_fd = os.pipe()
     try:
+        env["MLP_LAB_GRADING_SEED_FD"] = str(read_fd)
         proc = subprocess.Popen(cmd, cwd=workdir, env=env, pass_fds=(read_fd,),
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-        os.close(read_fd)
-        with os.fdopen(write_fd, "w") as pipe:
-            pipe.write(str(seed))
-        try:
-            out, _ = proc.communicate(timeout=limits.run_timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
-            out, _ = proc.communicate()
-            problem = f"the notebook did not finish within {limits.run_timeout} s and was stopped"
     finally:
-        for fd in (read_fd, write_fd):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        os.close(read_fd)
+    with os.fdopen(write_fd, "w") as pipe:
+        pipe.write(str(seed))
+    try:
+        out, _ = proc.communicate(timeout=limits.run_timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, 9)
+        out, _ = proc.communicate()
+        problem = f"the notebook did not finish within {limits.run_timeout} s and was stopped"
     try:
         os.killpg(proc.pid, 9)  # any kernel left behind
     except (ProcessLookupError, PermissionError):
@@ -101,6 +99,9 @@ def run_notebook(nb, seed: int, limits: Limits) -> dict:
         record, problem = {"cells": []}, ""
         for attempt in range(limits.max_reruns + 1):
             record, problem = _run_once(nb, workdir, seed, limits, jupyter_path)
+            if not record["cells"] and problem.startswith("the grading run failed"):
+                # pytest itself failed before any cell ran: a fault of ours, not the learner's; try again once
+                record, problem = _run_once(nb, workdir, seed, limits, jupyter_path)
             for exercise, v in record["verdicts"].items():
                 verdicts.setdefault(exercise, v)
             dead = _first_crash(record["cells"])
