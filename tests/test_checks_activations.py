@@ -7,24 +7,12 @@ import pytest
 
 import mlp_lab as ml
 from checks import CheckFailure, check_sigmoid, check_sigmoid_backward, check_sigmoid_prime
-
-
-def verdict(check, *functions):
-    """'pass' or the mistake category of the CheckFailure."""
-    try:
-        check(*functions)
-    except CheckFailure as failure:
-        return failure.mistake
-    return "pass"
+from support import not_implemented, verdict
 
 
 def stable_sigmoid(z):
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
-
-
-def not_implemented(*args):
-    raise NotImplementedError("write me")
 
 
 def sigmoid_mutating(z):

@@ -5,31 +5,10 @@ import numpy as np
 import pytest
 
 import mlp_lab as ml
+from support import numerical_gradient, rel_error
 
 
 # --- a small, independent numerical-gradient oracle ------------------------------------------
-
-def numerical_gradient(f, x, h=1e-6):
-    """df/dx by centred differences; f() reads x, which is perturbed in place and restored."""
-    grad = np.zeros_like(x)
-    flat, gflat = x.reshape(-1), grad.reshape(-1)  # views: x must be contiguous
-    assert np.shares_memory(flat, x)
-    for i in range(flat.size):
-        old = flat[i]
-        flat[i] = old + h
-        f_plus = f()
-        flat[i] = old - h
-        f_minus = f()
-        flat[i] = old
-        gflat[i] = (f_plus - f_minus) / (2 * h)
-    return grad
-
-
-def rel_error(a, n):
-    """||a - n|| / max(eps, ||a|| + ||n||): DESIGN.md's measure, on the whole array (an entrywise
-    ratio would blow up the rounding noise of entries near 0)."""
-    return float(np.linalg.norm(a - n) / max(1e-12, np.linalg.norm(a) + np.linalg.norm(n)))
-
 
 def layer_gradient_errors(layer, x, dout, reseed=None):
     """Relative errors of dx and of every grads[key] for L = sum(layer(x) * dout).

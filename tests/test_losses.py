@@ -7,26 +7,7 @@ import numpy as np
 import pytest
 
 import mlp_lab as ml
-
-
-def numerical_gradient(f, x, h=1e-6):
-    """df/dx by centred differences; f() reads x, which is perturbed in place and restored."""
-    grad = np.zeros_like(x)
-    flat, gflat = x.reshape(-1), grad.reshape(-1)
-    for i in range(flat.size):
-        old = flat[i]
-        flat[i] = old + h
-        f_plus = f()
-        flat[i] = old - h
-        f_minus = f()
-        flat[i] = old
-        gflat[i] = (f_plus - f_minus) / (2 * h)
-    return grad
-
-
-def rel_error(a, n):
-    """||a - n|| / max(eps, ||a|| + ||n||), as in DESIGN.md, on the whole array."""
-    return float(np.linalg.norm(a - n) / max(1e-12, np.linalg.norm(a) + np.linalg.norm(n)))
+from support import numerical_gradient, rel_error
 
 
 def gradient_error(loss_fn, scores, target, upstream):
