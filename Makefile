@@ -18,8 +18,11 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
+# Jupyter refuses to run as root unless told to (containers and course VMs often are root).
+JUPYTER_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 course: $(VENV)/.installed
-	$(VENV)/bin/jupyter lab chapters/
+	$(VENV)/bin/jupyter lab $(JUPYTER_ROOT_FLAG) chapters/
 
 test: $(VENV)/.installed
 	$(PY) -m pytest
