@@ -40,13 +40,6 @@ def as_batch(where: str, x, n_features: int | None = None, dtype=None) -> np.nda
     return x
 
 
-def same_shape(where: str, name: str, a: np.ndarray, expected: tuple) -> None:
-    """Raise ValueError if ``a.shape != expected``."""
-    if not isinstance(a, np.ndarray) or a.shape != tuple(expected):
-        got = a.shape if isinstance(a, np.ndarray) else type(a).__name__
-        raise ValueError(f"{where}: {name} must have shape {tuple(expected)}, got {got}.")
-
-
 def labels(where: str, y, n: int, n_classes: int | None = None) -> np.ndarray:
     """Return ``y`` as validated integer labels of shape ``(n,)``."""
     y = np.asarray(y)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import activations as act
-from ._validate import as_batch, same_shape
+from ._validate import as_batch
 
 
 # --- the functional forms the chapters ask learners to write ---------------------------------

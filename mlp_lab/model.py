@@ -6,7 +6,7 @@ from typing import Iterator
 
 import numpy as np
 
-from .layers import ACTIVATIONS, Dropout, Layer, Linear
+from .layers import ACTIVATIONS, Dropout, Layer, Linear, Sigmoid
 from .regularization import l1_penalty, l2_penalty
 
 
@@ -94,9 +94,16 @@ class Sequential:
     def training(self) -> bool:
         return all(layer.training for layer in self.layers)
 
+    def labels(self, scores: np.ndarray) -> np.ndarray:
+        """Class labels (N,) from this model's output scores (N, K): the argmax; with one output
+        column, a threshold (0.5 after a final Sigmoid layer, 0 on raw logits)."""
+        if scores.shape[1] == 1:
+            threshold = 0.5 if isinstance(self.layers[-1], Sigmoid) else 0.0
+            return (scores[:, 0] > threshold).astype(np.int64)
+        return scores.argmax(axis=1)
+
     def predict(self, x: np.ndarray) -> np.ndarray:
-        """Class labels (N,): argmax of the scores; with one output column, a threshold
-        (0.5 after a final Sigmoid layer, 0 on raw logits). Runs in eval mode, then restores the mode."""
+        """Class labels (N,) for x (see ``labels``). Runs in eval mode, then restores the mode."""
         was_training = self.training
         self.eval()
         try:
@@ -104,10 +111,7 @@ class Sequential:
         finally:
             if was_training:
                 self.train()
-        if scores.shape[1] == 1:
-            threshold = 0.5 if type(self.layers[-1]).__name__ == "Sigmoid" else 0.0
-            return (scores[:, 0] > threshold).astype(np.int64)
-        return scores.argmax(axis=1)
+        return self.labels(scores)
 
     def n_params(self) -> int:
         return sum(p.size for _, p, _ in self.parameters())

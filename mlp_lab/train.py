@@ -34,13 +34,6 @@ def _true_labels(y: np.ndarray) -> np.ndarray:
     return y.argmax(axis=1)
 
 
-def _predicted_labels(model, scores: np.ndarray) -> np.ndarray:
-    if scores.shape[1] == 1:
-        threshold = 0.5 if type(model.layers[-1]).__name__ == "Sigmoid" else 0.0
-        return (scores[:, 0] > threshold).astype(np.int64)
-    return scores.argmax(axis=1)
-
-
 def evaluate(model, X: np.ndarray, y: np.ndarray, loss=softmax_cross_entropy, batch_size: int = 2000):
     """Return ``(mean loss including the penalty, accuracy)`` on (X, y), in eval mode, batch by batch."""
     was_training = model.training
@@ -50,7 +43,7 @@ def evaluate(model, X: np.ndarray, y: np.ndarray, loss=softmax_cross_entropy, ba
         for Xb, yb in batches(X, y, batch_size, shuffle=False):
             scores = model.forward(Xb)
             total += loss(scores, yb)[0] * len(Xb)
-            correct += int(np.sum(_predicted_labels(model, scores) == _true_labels(yb)))
+            correct += int(np.sum(model.labels(scores) == _true_labels(yb)))
     finally:
         if was_training:
             model.train()
@@ -89,7 +82,7 @@ def fit(model, X, y, optimizer, loss=softmax_cross_entropy, epochs: int = 10, ba
             model.backward(dscores, need_dx=False)
             optimizer.step()
             total += batch_loss * len(Xb)
-            correct += int(np.sum(_predicted_labels(model, scores) == _true_labels(yb)))
+            correct += int(np.sum(model.labels(scores) == _true_labels(yb)))
         history["seconds"].append(time.perf_counter() - start)
         history["loss"].append(total / len(X) + model.penalty())
         history["acc"].append(correct / len(X))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import csv
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -43,7 +44,6 @@ def _first_error_line(error: str) -> str:
 
 
 def _strip_ansi(text: str) -> str:
-    import re
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
