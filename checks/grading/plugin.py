@@ -3,21 +3,26 @@
 It hosts the judge: a thread in the pytest process listening on a Unix socket. While the
 released check cell for exercise X runs in the learner's kernel, the kernel connects, the judge
 runs X's hidden cases through it and records the verdict. Verdicts arriving outside X's own
-check cell are ignored, so a learner's extra calls cannot count. The seed comes through a pipe
+check cell are ignored, so a learner's extra calls cannot count. The socket lives in a folder
+that only this notebook's sandbox sees (read-only). The seed comes through a pipe
 (``MLP_LAB_GRADING_SEED_FD``) that is closed before any kernel starts, so learner code cannot read
-it. At the end it writes a JSON record: one entry per code cell (what nbval saw, the outputs)
-and the verdicts.
+it. The judge runs under its own memory limit, talks to the kernel over ZMQ ``ipc`` sockets (the
+sandbox has no network), and kills the kernel, sandbox and all, when a cell runs past its
+wall-clock limit whether or not it prints. At the end it writes a JSON record, in a folder the
+sandbox never sees: one entry per code cell (what nbval saw, the outputs) and the verdicts.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import resource
+import signal
 import socket
-import tempfile
 import threading
 
 import pytest
+from jupyter_client.manager import KernelManager
 
 from . import protocol
 from .evaluator import ENV
@@ -28,6 +33,11 @@ def pytest_addoption(parser):
     group.addoption("--mlp-grading-record", default=None, help="write the grading record (JSON) here")
     group.addoption("--mlp-grading-call-timeout", type=float, default=60.0,
                     help="seconds the judge waits for one evaluation reply from the kernel")
+    group.addoption("--mlp-grading-socket", help="path of the judge's Unix socket (its folder is the sandbox's view)")
+    group.addoption("--mlp-grading-ipc", help="path prefix of the kernel's ZMQ ipc sockets")
+    group.addoption("--mlp-grading-cell-limit", type=float, default=0,
+                    help="seconds of wall-clock after which a cell's kernel is killed (0: never)")
+    group.addoption("--mlp-grading-judge-memory-mb", type=int, default=0, help="address space of this process")
 
 
 class RemoteCaller:
@@ -58,16 +68,15 @@ class RemoteCaller:
 
 
 class Judge:
-    def __init__(self, seed: int, call_timeout: float):
-        self.seed, self.call_timeout = seed, call_timeout
+    def __init__(self, seed: int, call_timeout: float, path: str):
+        self.seed, self.call_timeout, self.path = seed, call_timeout, path
         self.verdicts: dict = {}
         self.current = None          # (exercise, cell index) of the check cell now running
         self._judged_in_cell = False
         self.lock = threading.Lock()
-        self.dir = tempfile.mkdtemp(prefix="mlpg")
-        self.path = os.path.join(self.dir, "judge.sock")
         self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.server.bind(self.path)
+        os.chmod(self.path, 0o666)   # the kernel runs as an unprivileged user
         self.server.listen(4)
         threading.Thread(target=self._serve, daemon=True).start()
 
@@ -130,13 +139,13 @@ class Judge:
         try:
             self.server.close()
             os.unlink(self.path)
-            os.rmdir(self.dir)
         except OSError:
             pass
 
 
 _judge: Judge | None = None
 _cells: list = []
+_cell_limit = 0.0
 
 
 def _read_seed() -> int:
@@ -147,12 +156,34 @@ def _read_seed() -> int:
         return int(pipe.read().strip())
 
 
+def _ipc_kernel_manager(prefix: str):
+    """A KernelManager class for nbval whose kernels listen on ZMQ ipc sockets at ``prefix``, with
+    the connection file beside them (the folder the sandbox mounts)."""
+
+    class IpcKernelManager(KernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(transport="ipc", ip=prefix, connection_file=f"{prefix}-connection.json", **kwargs)
+
+    return IpcKernelManager
+
+
 def pytest_configure(config):
-    global _judge
+    global _judge, _cell_limit
     if not config.getoption("--mlp-grading-record"):
         return
-    _judge = Judge(_read_seed(), config.getoption("--mlp-grading-call-timeout"))
-    os.environ[ENV] = _judge.path
+    memory_mb = config.getoption("--mlp-grading-judge-memory-mb")
+    if memory_mb:
+        # Soft limit only: the hard one is inherited by the kernel's launcher, which sets its own.
+        resource.setrlimit(resource.RLIMIT_AS, (memory_mb * 1024 * 1024, resource.getrlimit(resource.RLIMIT_AS)[1]))
+    ipc = config.getoption("--mlp-grading-ipc")
+    if ipc:
+        import nbval.kernel
+
+        nbval.kernel.KernelManager = _ipc_kernel_manager(ipc)
+    _cell_limit = config.getoption("--mlp-grading-cell-limit")
+    _judge = Judge(_read_seed(), config.getoption("--mlp-grading-call-timeout"),
+                   config.getoption("--mlp-grading-socket"))
+    os.environ[ENV] = _judge.path   # what an unsandboxed kernel inherits; the sandbox sets its own
 
 
 def _meta(item):
@@ -172,6 +203,35 @@ def pytest_runtest_setup(item):
 
 
 @pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    """The per-cell wall clock: kill the kernel (its sandbox dies with it) if the cell runs too long.
+
+    nbval's own timeout only interrupts, and then waits for as long as the cell keeps printing."""
+    kernel = getattr(item.parent, "kernel", None)
+    watchdog = None
+    if _judge is not None and _cell_limit and kernel is not None:
+        watchdog = threading.Timer(_cell_limit, _kill_kernel, (item, kernel))
+        watchdog.daemon = True
+        watchdog.start()
+    try:
+        yield
+    finally:
+        if watchdog is not None:
+            watchdog.cancel()
+
+
+def _kill_kernel(item, kernel):
+    process = getattr(getattr(kernel.km, "provisioner", None), "process", None)
+    if process is None or process.poll() is not None:
+        return
+    item.mlp_stopped = True
+    try:
+        os.kill(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+@pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
     if _judge is None or call.when != "call":
@@ -187,6 +247,7 @@ def pytest_runtest_makereport(item, call):
         "outcome": report.outcome,
         "kernel_dead": "Kernel dead on test start" in error,
         "timed_out": bool(getattr(item.parent, "timed_out", False)),
+        "stopped": bool(getattr(item, "mlp_stopped", False)),
         "error": error,
         "outputs": _jsonable(getattr(item, "test_outputs", None) or []),
     })

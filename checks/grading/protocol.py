@@ -2,7 +2,10 @@
 
 A message is any nest of dicts, lists, str, int, float, bool, None and NumPy arrays. On the wire:
 ``[8-byte length][JSON][8-byte length][.npz]``: arrays travel in an ``.npz`` archive loaded with
-``allow_pickle=False``, so nothing the kernel sends can execute code in the judge.
+``allow_pickle=False``, so nothing the kernel sends can execute code in the judge. Sizes are
+bounded before anything is decoded: each part on the wire, and the arrays by what their ``.npy``
+headers say they hold, so a small compressed archive that would expand to gigabytes is refused
+after reading a few bytes of it.
 """
 
 from __future__ import annotations
@@ -11,11 +14,13 @@ import io
 import json
 import socket
 import struct
+import zipfile
 
 import numpy as np
 
 _LEN = struct.Struct("!Q")
-MAX_BYTES = 256 * 1024 * 1024  # a single message larger than this is refused
+MAX_BYTES = 256 * 1024 * 1024          # a single part larger than this on the wire is refused
+MAX_ARRAY_BYTES = 256 * 1024 * 1024    # nor may the arrays of one message hold more, decoded
 
 
 class ProtocolError(Exception):
@@ -81,13 +86,34 @@ def send(sock: socket.socket, obj) -> None:
     sock.sendall(encode(obj))
 
 
+_HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+
+
+def _check_decoded_size(body: bytes) -> None:
+    """Refuse an ``.npz`` whose arrays would hold more than MAX_ARRAY_BYTES, from their headers only."""
+    total = 0
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        for member in archive.infolist():
+            with archive.open(member) as f:
+                version = np.lib.format.read_magic(f)
+                read_header = _HEADER_READERS.get(version)
+                if read_header is None:
+                    raise ProtocolError(f"unsupported .npy version {version}")
+                shape, _, dtype = read_header(f, max_header_size=10000)
+            total += int(np.prod(shape, dtype=object)) * dtype.itemsize
+            if total > MAX_ARRAY_BYTES:
+                raise ProtocolError(f"the arrays of this message would take more than "
+                                    f"{MAX_ARRAY_BYTES // 2**20} MiB once decoded; refused")
+
+
 def recv(sock: socket.socket):
     head = _recv_part(sock)
     body = _recv_part(sock)
     try:
         meta = json.loads(head)
+        _check_decoded_size(body)
         with np.load(io.BytesIO(body), allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
         return _unpack(meta, arrays)
-    except (ValueError, KeyError, OSError) as exc:
+    except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
         raise ProtocolError(f"malformed message: {exc}") from None

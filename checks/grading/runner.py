@@ -1,10 +1,14 @@
-"""Run one prepared notebook under pytest + nbval (lax) with the judging plugin, in limits.
+"""Run one prepared notebook under pytest + nbval (lax) with the judging plugin, in a sandbox.
 
 Each run is its own process tree: pytest (the judge, no learner code) and a kernel started
-through ``limited_kernel`` (memory and CPU limits). nbval's per-cell timeout interrupts a
-looping cell and carries on. A kernel that dies (``os._exit``, SIGXCPU, a crash) would make nbval
-fail every later cell, so the notebook is run again from the start with the cell that killed
-the kernel replaced by a comment: a crash costs only what it touches.
+through ``limited_kernel`` inside a bubblewrap sandbox (``sandbox.py``). The judge's files (the
+notebook it runs, pytest's configuration, the verdict record) live in a folder the sandbox never
+sees, and every run, re-runs included, gets fresh folders. A cell is stopped after
+``cell_timeout`` (nbval interrupts the kernel) and, if it is still running ``grace`` seconds
+later, the kernel and its whole sandbox are killed, whether or not the cell prints. A kernel that
+dies (``os._exit``, SIGXCPU, a crash, the watchdog) would make nbval fail every later cell, so the
+notebook is run again from the start with the cell that killed the kernel replaced by a comment:
+a crash costs only what it touches.
 """
 
 from __future__ import annotations
@@ -12,14 +16,18 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
+from . import sandbox
 from .prepare import neutralise
 
 KERNEL_NAME = "mlp-lab-grading"
@@ -27,38 +35,101 @@ KERNEL_NAME = "mlp-lab-grading"
 
 @dataclass
 class Limits:
-    cell_timeout: int = 120       # seconds of wall-clock per cell
-    memory_mb: int = 4096         # address space of the kernel
+    cell_timeout: int = 120       # seconds of wall-clock per cell before nbval interrupts it
+    grace: int = 10               # seconds after that before the kernel and its sandbox are killed
+    memory_mb: int = 4096         # address space of each kernel process
     cpu_seconds: int = 900        # CPU time of the kernel, all cells together
+    disk_mb: int = 512            # size of the sandbox's /tmp and home, and of the largest file
+    processes: int = 64           # processes and threads of the kernel's user (sandboxed as root)
     run_timeout: int = 1800       # wall-clock for one whole run of a notebook
     max_reruns: int = 3           # how many crashed cells may be skipped before giving up
+    judge_memory_mb: int = 3072   # address space of the judge (pytest) process
+    sandboxed: bool = True        # False only with --unsafe-no-sandbox
 
 
-def _write_kernelspec(root: Path, limits: Limits) -> Path:
-    spec = root / "jupyter" / "kernels" / KERNEL_NAME
+class _UidPool:
+    """Unprivileged user ids for kernels when the grader runs as root, one per live sandbox, so
+    that one learner's processes never count against another's process limit."""
+
+    FIRST = 61000
+
+    def __init__(self):
+        self._lock, self._used = threading.Lock(), set()
+
+    def acquire(self) -> int:
+        with self._lock:
+            uid = next(u for u in range(self.FIRST, self.FIRST + 10000) if u not in self._used)
+            self._used.add(uid)
+            return uid
+
+    def release(self, uid: int) -> None:
+        with self._lock:
+            self._used.discard(uid)
+
+
+UIDS = _UidPool()
+
+
+def _kernel_argv(limits: Limits, runtime: Path, sockets: Path, uid) -> list:
+    launcher = [sys.executable, "-m", "checks.grading.limited_kernel", "--memory-mb", str(limits.memory_mb),
+                "--cpu-seconds", str(limits.cpu_seconds), "--file-mb", str(limits.disk_mb)]
+    if not limits.sandboxed:
+        return launcher + ["-f", "{connection_file}"]
+    if uid is not None:
+        launcher += ["--uid", str(uid), "--processes", str(limits.processes)]
+    elif not sandbox.as_root():
+        launcher += ["--processes", str(limits.processes)]  # counted in the sandbox's user namespace
+    box = sandbox.bwrap_command(runtime_dir=runtime, judge_dir=sockets, judge_socket_name="judge.sock",
+                                disk_mb=limits.disk_mb)
+    return box + launcher + ["-f", "{connection_file}"]
+
+
+def _write_kernelspec(run: Path, argv: list, sandboxed: bool) -> Path:
+    spec = run / "jupyter" / "kernels" / KERNEL_NAME
     spec.mkdir(parents=True)
-    argv = [sys.executable, "-m", "checks.grading.limited_kernel",
-            "--memory-mb", str(limits.memory_mb), "--cpu-seconds", str(limits.cpu_seconds), "--",
-            sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    # Inside the sandbox the kernel is in another session: interrupt it by message, not by signal.
     (spec / "kernel.json").write_text(json.dumps(
-        {"argv": argv, "display_name": "mlp-lab grading", "language": "python"}))
-    return root / "jupyter"
+        {"argv": argv, "display_name": "mlp-lab grading", "language": "python",
+         "interrupt_mode": "message" if sandboxed else "signal"}))
+    return run / "jupyter"
 
 
-def _run_once(nb, workdir: Path, seed: int, limits: Limits, jupyter_path: Path):
-    """Execute ``nb`` once; return the plugin's record (cells and verdicts) and a problem string."""
-    nb_path = workdir / "submission.ipynb"
+def _judge_env(judge: Path, runtime: Path, jupyter_path: Path) -> dict:
+    """A clean environment for pytest: nothing from the grader's home or configuration."""
+    home = judge / "home"
+    home.mkdir()
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "HOME": str(home),
+           "XDG_CONFIG_HOME": str(home / ".config"), "XDG_DATA_HOME": str(home / ".local"),
+           "XDG_CACHE_HOME": str(home / ".cache"), "IPYTHONDIR": str(home / ".ipython"),
+           "JUPYTER_CONFIG_DIR": str(home / ".jupyter"), "JUPYTER_DATA_DIR": str(home / ".jupyter-data"),
+           "JUPYTER_PATH": str(jupyter_path), "JUPYTER_RUNTIME_DIR": str(runtime),
+           "JUPYTER_PLATFORM_DIRS": "1", "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1",
+           "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    if os.environ.get("MLP_LAB_MNIST_DIR"):
+        env["MLP_LAB_MNIST_DIR"] = os.environ["MLP_LAB_MNIST_DIR"]
+    return env
+
+
+def _run_once(nb, run: Path, seed: int, limits: Limits, uid):
+    """Execute ``nb`` once in fresh folders under ``run``; return the plugin's record and a problem."""
+    judge, runtime, sockets = run / "judge", run / "k", run / "s"   # judge: never visible to the kernel
+    for folder in (judge, runtime, sockets):
+        folder.mkdir(parents=True)
+    if uid is not None:
+        os.chown(runtime, uid, uid)   # the kernel creates its ipc sockets there
+    jupyter_path = _write_kernelspec(run, _kernel_argv(limits, runtime, sockets, uid), limits.sandboxed)
+    nb_path, record, ini = judge / "submission.ipynb", judge / "record.json", judge / "pytest.ini"
     nbformat.write(nb, str(nb_path))
-    record = workdir / "record.json"
-    if record.exists():
-        record.unlink()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLP_LAB_GRADING", "MLP_LAB_CHECK_SEED"))}
-    env.update(JUPYTER_PATH=str(jupyter_path), MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
-    cmd = [sys.executable, "-m", "pytest", str(nb_path), "-p", "checks.grading.plugin", "--nbval-lax",
-           "--nbval-kernel-name", KERNEL_NAME, "--nbval-cell-timeout", str(limits.cell_timeout),
+    ini.write_text("[pytest]\n")
+    cmd = [sys.executable, "-I", "-m", "pytest", str(nb_path), "-p", "checks.grading.plugin", "-p", "nbval.plugin",
+           "--noconftest", "-c", str(ini), "--rootdir", str(judge), "-p", "no:cacheprovider",
+           "--nbval-lax", "--nbval-kernel-name", KERNEL_NAME, "--nbval-cell-timeout", str(limits.cell_timeout),
            "--mlp-grading-record", str(record), "--mlp-grading-call-timeout", str(limits.cell_timeout),
-           "-p", "no:cacheprovider", "-q", "--no-header", "-rN", "--rootdir", str(workdir),
-           "-o", "addopts=", "-o", "python_files=none", "-c", os.devnull]
+           "--mlp-grading-socket", str(sockets / "judge.sock"), "--mlp-grading-ipc", str(runtime / "ipc"),
+           "--mlp-grading-cell-limit", str(limits.cell_timeout + limits.grace),
+           "--mlp-grading-judge-memory-mb", str(limits.judge_memory_mb),
+           "-q", "--no-header", "-rN", "-o", "python_files=none"]
+    env = _judge_env(judge, runtime, jupyter_path)
     problem = ""
     # The seed goes through a pipe that the plugin reads and closes before any kernel starts.
     # Each descriptor is closed exactly once: graders run in threads, and closing a number twice
@@ -66,7 +137,7 @@ def _run_once(nb, workdir: Path, seed: int, limits: Limits, jupyter_path: Path):
     read_fd, write_fd = os.pipe()
     try:
         env["MLP_LAB_GRADING_SEED_FD"] = str(read_fd)
-        proc = subprocess.Popen(cmd, cwd=workdir, env=env, pass_fds=(read_fd,),
+        proc = subprocess.Popen(cmd, cwd=judge, env=env, pass_fds=(read_fd,),
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     finally:
         os.close(read_fd)
@@ -75,43 +146,72 @@ def _run_once(nb, workdir: Path, seed: int, limits: Limits, jupyter_path: Path):
     try:
         out, _ = proc.communicate(timeout=limits.run_timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, 9)
+        os.killpg(proc.pid, signal.SIGKILL)   # the sandbox dies with the judge (--die-with-parent)
         out, _ = proc.communicate()
         problem = f"the notebook did not finish within {limits.run_timeout} s and was stopped"
     try:
-        os.killpg(proc.pid, 9)  # any kernel left behind
+        os.killpg(proc.pid, signal.SIGKILL)  # anything of the judge's left behind
     except (ProcessLookupError, PermissionError):
         pass
+    if uid is not None:
+        _kill_user(uid)
     if not record.exists():
         tail = out.decode(errors="replace")[-2000:] if out else ""
         return {"cells": [], "verdicts": {}}, problem or f"the grading run failed before finishing:\n{tail}"
     return json.loads(record.read_text()), problem
 
 
+def _kill_user(uid: int, patience: float = 10.0) -> None:
+    """Kill every process of the kernel's user id and wait until none is left."""
+    deadline = time.monotonic() + patience
+    while True:
+        alive = list(_pids_of(uid))
+        if not alive or time.monotonic() > deadline:
+            return
+        for pid in alive:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.05)
+
+
+def _pids_of(uid: int):
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                if entry.stat().st_uid == uid:
+                    yield int(entry.name)
+            except FileNotFoundError:
+                pass
+
+
 def run_notebook(nb, seed: int, limits: Limits) -> dict:
     """Grade-run a prepared notebook; return verdicts, per-cell results and what happened."""
-    root = Path(tempfile.mkdtemp(prefix="mlp-grade-"))
+    root = Path(tempfile.mkdtemp(prefix="mlpg-"))   # private to the grader (0700)
+    uid = UIDS.acquire() if limits.sandboxed and sandbox.as_root() else None
+    runs = iter(range(2 * (limits.max_reruns + 1)))
     try:
-        jupyter_path = _write_kernelspec(root, limits)
-        workdir = root / "work"
-        workdir.mkdir()
         events, verdicts, crashed = [], {}, {}
         record, problem = {"cells": []}, ""
         for attempt in range(limits.max_reruns + 1):
-            record, problem = _run_once(nb, workdir, seed, limits, jupyter_path)
+            record, problem = _run_once(nb, root / f"run{next(runs)}", seed, limits, uid)
             if not record["cells"] and problem.startswith("the grading run failed"):
                 # pytest itself failed before any cell ran: a fault of ours, not the learner's; try again once
-                record, problem = _run_once(nb, workdir, seed, limits, jupyter_path)
+                record, problem = _run_once(nb, root / f"run{next(runs)}", seed, limits, uid)
             for exercise, v in record["verdicts"].items():
                 verdicts.setdefault(exercise, v)
             dead = _first_crash(record["cells"])
             if dead is None:
                 break
             index, cell = dead
-            what = (f"the kernel died while running code cell {index + 1}"
-                    + (f" (the check of '{cell['exercise']}')" if cell.get("kind") == "check" else ""))
-            events.append(what.capitalize() + ("; the notebook was run again without it." if attempt < limits.max_reruns
-                                               else "; no more re-runs were attempted."))
+            what = (f"code cell {index + 1} ran longer than {limits.cell_timeout + limits.grace} s, so the "
+                    f"kernel was stopped" if cell.get("stopped") else
+                    f"the kernel died while running code cell {index + 1}")
+            what += f" (the check of '{cell['exercise']}')" if cell.get("kind") == "check" else ""
+            events.append(what[0].upper() + what[1:] + ("; the notebook was run again without it."
+                                                       if attempt < limits.max_reruns
+                                                       else "; no more re-runs were attempted."))
             if cell.get("kind") == "check" and cell.get("exercise"):
                 crashed[cell["exercise"]] = what
             if attempt < limits.max_reruns:
@@ -120,11 +220,15 @@ def run_notebook(nb, seed: int, limits: Limits) -> dict:
             if exercise not in verdicts:
                 verdicts[exercise] = {"exercise": exercise, "passed": False, "mistake": "exception",
                                       "message": f"The kernel crashed while checking {exercise} ({what}): "
-                                                 f"your function may call os._exit, exhaust memory or CPU time."}
+                                                 f"your function may call os._exit, loop, or exhaust memory "
+                                                 f"or CPU time."}
         if problem:
             events.append(problem)
         return {"verdicts": verdicts, "cells": record["cells"], "events": events}
     finally:
+        if uid is not None:
+            _kill_user(uid)
+            UIDS.release(uid)
         shutil.rmtree(root, ignore_errors=True)
 
 
