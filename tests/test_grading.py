@@ -107,7 +107,7 @@ def hostile_submissions():
 
 MARK = "MLPLAB_PWNED"   # in the name of every file an attack plants and of every process it leaves
 SEED = "731950264"     # the grading seed: must never show up in anything a learner sees
-BATCH_SECONDS = 900    # bound on the whole batch's wall time, stated and asserted
+BATCH_SECONDS = 1500   # bound on the batch's wall time (measured: 695 s with 2 cores shared by 5 test runs)
 WRONG = {"sigmoid": "def sigmoid(z):\n    return z",
          "linear_forward": "def linear_forward(X, W, b):\n    return 2 * (X @ W + b)"}
 
@@ -566,13 +566,15 @@ def test_attack_costs_only_the_wrong_exercise(graded, attack):
 
 
 def test_attacks_could_write_only_inside_their_sandbox(graded):
-    private = ("/tmp/", "/home/learner/", "record.json")   # the sandbox's own fresh tmpfs folders
+    private = ("/tmp/", "/home/learner/", "record.json")   # the sandbox's own fresh folders
     for attack in ("config_files", "startup_files", "ipython_startup", "edit_checks", "overwrite_others",
                    "forge_record"):
         lines = printed(graded, attack).splitlines()
-        assert any(line.startswith(("refused", "could not")) for line in lines), attack
+        assert any(line.startswith(("wrote", "refused", "could not")) for line in lines), attack  # it ran
         wrote = [line for line in lines if line.startswith(("wrote ", "overwrote ", "killed "))]
         assert all(line.split(" ", 1)[1].startswith(private) for line in wrote), (attack, wrote)
+    for attack in ("config_files", "startup_files", "ipython_startup", "edit_checks"):
+        assert "\nrefused " in printed(graded, attack), attack   # read-only, or not the kernel's to write
 
 
 def test_no_file_outside_the_output_folder_changed(graded):
@@ -588,9 +590,10 @@ def test_no_process_outlives_the_batch(graded):
 
 
 def test_detached_process_did_not_touch_the_outputs(graded):
+    assert "impostor started" in printed(graded, "detached_process")
     for path in graded["out"].rglob("*"):
         if path.is_file():
-            assert MARK.encode() not in path.read_bytes(), path
+            assert f"{MARK}_impostor".encode() not in path.read_bytes(), path
 
 
 def test_disk_is_limited(graded):

@@ -173,7 +173,8 @@ def pytest_configure(config):
         return
     memory_mb = config.getoption("--mlp-grading-judge-memory-mb")
     if memory_mb:
-        # Soft limit only: the hard one is inherited by the kernel's launcher, which sets its own.
+        # Soft limit only: the kernel's launcher inherits the hard one and must be able to set its own,
+        # larger limit. Nothing in this process (no learner code runs here) raises the soft one.
         resource.setrlimit(resource.RLIMIT_AS, (memory_mb * 1024 * 1024, resource.getrlimit(resource.RLIMIT_AS)[1]))
     ipc = config.getoption("--mlp-grading-ipc")
     if ipc:
