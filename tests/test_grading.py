@@ -574,7 +574,8 @@ def test_attacks_could_write_only_inside_their_sandbox(graded):
         wrote = [line for line in lines if line.startswith(("wrote ", "overwrote ", "killed "))]
         assert all(line.split(" ", 1)[1].startswith(private) for line in wrote), (attack, wrote)
     for attack in ("config_files", "startup_files", "ipython_startup", "edit_checks"):
-        assert "\nrefused " in printed(graded, attack), attack   # read-only, or not the kernel's to write
+        refused = [line for line in printed(graded, attack).splitlines() if line.startswith("refused ")]
+        assert refused, attack   # read-only, or not the kernel's user's to write
 
 
 def test_no_file_outside_the_output_folder_changed(graded):
