@@ -656,3 +656,43 @@ def test_every_report_has_the_submission_hash(graded):
 def test_the_batch_finishes_within_its_bound(graded):
     print(f"hostile batch of {len(graded['grades'])} learners graded in {graded['seconds']:.0f} s")
     assert graded["seconds"] < BATCH_SECONDS
+
+
+def test_snapshot_refuses_links_and_keeps_names_apart(tmp_path):
+    from checks.grading.submissions import find_learners, snapshot
+
+    class_dir, elsewhere = tmp_path / "class", tmp_path / "elsewhere"
+    for folder in (class_dir / "bo b", class_dir / "bo_b", elsewhere):
+        folder.mkdir(parents=True)
+    for folder in (class_dir / "bo b", class_dir / "bo_b", elsewhere):
+        nbformat.write(chapter(), str(folder / "01_mini.ipynb"))
+    (class_dir / "linked_folder").symlink_to(elsewhere)
+    (class_dir / "linked_file").mkdir()
+    (class_dir / "linked_file" / "01_mini.ipynb").symlink_to(elsewhere / "01_mini.ipynb")
+    learners = find_learners([class_dir])
+    snapshot(learners, tmp_path / "copies")
+    assert sorted(learners) == ["bo_b", "bo_b-" + __import__("hashlib").sha256(b"bo b").hexdigest()[:6],
+                                "linked_file", "linked_folder"]
+    for name in ("linked_file", "linked_folder"):
+        (sub,) = learners[name]
+        assert sub.copy is None and "symbolic link" in sub.refused
+    (sub,) = learners["bo_b"]
+    assert sub.copy.read_bytes() == (class_dir / "bo_b" / "01_mini.ipynb").read_bytes()
+    assert sub.sha256 == __import__("hashlib").sha256(sub.copy.read_bytes()).hexdigest()
+
+
+def test_grader_refuses_without_a_sandbox_and_names_the_flag(tmp_path):
+    nbformat.write(chapter(), str(tmp_path / "01_mini.ipynb"))
+    cmd = [sys.executable, "-m", "checks.grade", str(tmp_path / "01_mini.ipynb"), "--out", str(tmp_path / "out"),
+           "--solutions", str(tmp_path), "--seed", "1"]
+    env = {**os.environ, "PATH": str(tmp_path / "no-bwrap-here")}
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0
+    assert "bubblewrap" in proc.stderr and "--unsafe-no-sandbox" in proc.stderr
+    assert not (tmp_path / "out" / "01_mini" / "grade.json").exists()
+
+    unsafe = subprocess.run(cmd + ["--unsafe-no-sandbox"], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=300)
+    assert unsafe.returncode == 0, unsafe.stdout + unsafe.stderr
+    assert "WARNING" in unsafe.stderr
+    assert json.loads((tmp_path / "out" / "01_mini" / "grade.json").read_text())["total"] == 5

@@ -19,6 +19,7 @@ import os
 import resource
 import signal
 import socket
+import struct
 import threading
 
 import pytest
@@ -38,6 +39,8 @@ def pytest_addoption(parser):
     group.addoption("--mlp-grading-cell-limit", type=float, default=0,
                     help="seconds of wall-clock after which a cell's kernel is killed (0: never)")
     group.addoption("--mlp-grading-judge-memory-mb", type=int, default=0, help="address space of this process")
+    group.addoption("--mlp-grading-kernel-uid", type=int, default=None,
+                    help="user id of the kernel: connections from any other user are refused")
 
 
 class RemoteCaller:
@@ -68,8 +71,8 @@ class RemoteCaller:
 
 
 class Judge:
-    def __init__(self, seed: int, call_timeout: float, path: str):
-        self.seed, self.call_timeout, self.path = seed, call_timeout, path
+    def __init__(self, seed: int, call_timeout: float, path: str, kernel_uid=None):
+        self.seed, self.call_timeout, self.path, self.kernel_uid = seed, call_timeout, path, kernel_uid
         self.verdicts: dict = {}
         self.current = None          # (exercise, cell index) of the check cell now running
         self._judged_in_cell = False
@@ -87,6 +90,8 @@ class Judge:
             except OSError:
                 return
             with conn:
+                if self.kernel_uid is not None and _peer_uid(conn) != self.kernel_uid:
+                    continue
                 conn.settimeout(self.call_timeout)
                 try:
                     self._handle(conn)
@@ -143,6 +148,12 @@ class Judge:
             pass
 
 
+def _peer_uid(conn: socket.socket) -> int:
+    """The user id of the process at the other end of a Unix socket (as the kernel sees it)."""
+    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    return struct.unpack("3i", creds)[1]
+
+
 _judge: Judge | None = None
 _cells: list = []
 _cell_limit = 0.0
@@ -183,7 +194,7 @@ def pytest_configure(config):
         nbval.kernel.KernelManager = _ipc_kernel_manager(ipc)
     _cell_limit = config.getoption("--mlp-grading-cell-limit")
     _judge = Judge(_read_seed(), config.getoption("--mlp-grading-call-timeout"),
-                   config.getoption("--mlp-grading-socket"))
+                   config.getoption("--mlp-grading-socket"), config.getoption("--mlp-grading-kernel-uid"))
     os.environ[ENV] = _judge.path   # what an unsandboxed kernel inherits; the sandbox sets its own
 
 

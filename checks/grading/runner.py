@@ -128,6 +128,7 @@ def _run_once(nb, run: Path, seed: int, limits: Limits, uid):
            "--mlp-grading-socket", str(sockets / "judge.sock"), "--mlp-grading-ipc", str(runtime / "ipc"),
            "--mlp-grading-cell-limit", str(limits.cell_timeout + limits.grace),
            "--mlp-grading-judge-memory-mb", str(limits.judge_memory_mb),
+           "--mlp-grading-kernel-uid", str(uid if uid is not None else os.getuid()),
            "-q", "--no-header", "-rN", "-o", "python_files=none"]
     env = _judge_env(judge, runtime, jupyter_path)
     problem = ""
