@@ -349,7 +349,7 @@ def _fingerprint(roots, skip: Path) -> dict:
 
 def _leftover_processes() -> list:
     """Processes of the sandboxes' unprivileged users, or carrying the attacks' mark."""
-    from checks.grading.runner import _UidPool
+    from checks.grading.runner import KernelUids
 
     left = []
     for entry in os.scandir("/proc"):
@@ -361,7 +361,7 @@ def _leftover_processes() -> list:
                 cmdline = f.read()
         except OSError:
             continue
-        if _UidPool.FIRST <= uid < _UidPool.FIRST + 10000 or MARK.encode() in cmdline:
+        if KernelUids.FIRST <= uid < KernelUids.FIRST + KernelUids.COUNT or MARK.encode() in cmdline:
             left.append((int(entry.name), uid, cmdline[:200]))
     return left
 

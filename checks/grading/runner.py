@@ -13,6 +13,7 @@ a crash costs only what it touches.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -20,7 +21,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,27 +47,36 @@ class Limits:
     sandboxed: bool = True        # False only with --unsafe-no-sandbox
 
 
-class _UidPool:
-    """Unprivileged user ids for kernels when the grader runs as root, one per live sandbox, so
-    that one learner's processes never count against another's process limit."""
+class KernelUids:
+    """Unprivileged user ids for kernels when the grader runs as root: one per live sandbox on this
+    machine, so one learner's processes never count against another's process limit, and killing
+    what is left of one sandbox never touches another (or another grader's). A uid is claimed by
+    an exclusive lock on a file named after it, held for the whole run (released even if the grader
+    dies), and only while no process runs as that uid. The range sits between systemd-homed's
+    (60001-60513) and systemd's dynamic users (61184-65519)."""
 
-    FIRST = 61000
+    FIRST, COUNT = 60600, 500
+    LOCKS = Path(tempfile.gettempdir()) / "mlp-lab-kernel-uids"
 
-    def __init__(self):
-        self._lock, self._used = threading.Lock(), set()
+    def acquire(self) -> tuple:
+        """Return ``(uid, lock)``; keep ``lock`` open until every process of the uid is gone."""
+        self.LOCKS.mkdir(mode=0o700, exist_ok=True)
+        if self.LOCKS.stat().st_uid != os.geteuid() or os.path.islink(self.LOCKS):
+            raise RuntimeError(f"{self.LOCKS} belongs to someone else; remove it and grade again")
+        for uid in range(self.FIRST, self.FIRST + self.COUNT):
+            lock = open(self.LOCKS / str(uid), "a")
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                lock.close()
+                continue
+            if next(_pids_of(uid), None) is None:
+                return uid, lock
+            lock.close()
+        raise RuntimeError(f"all {self.COUNT} kernel user ids from {self.FIRST} are in use")
 
-    def acquire(self) -> int:
-        with self._lock:
-            uid = next(u for u in range(self.FIRST, self.FIRST + 10000) if u not in self._used)
-            self._used.add(uid)
-            return uid
 
-    def release(self, uid: int) -> None:
-        with self._lock:
-            self._used.discard(uid)
-
-
-UIDS = _UidPool()
+UIDS = KernelUids()
 
 
 def _kernel_argv(limits: Limits, runtime: Path, sockets: Path, uid) -> list:
@@ -190,7 +199,7 @@ def _pids_of(uid: int):
 def run_notebook(nb, seed: int, limits: Limits) -> dict:
     """Grade-run a prepared notebook; return verdicts, per-cell results and what happened."""
     root = Path(tempfile.mkdtemp(prefix="mlpg-"))   # private to the grader (0700)
-    uid = UIDS.acquire() if limits.sandboxed and sandbox.as_root() else None
+    uid, lock = UIDS.acquire() if limits.sandboxed and sandbox.as_root() else (None, None)
     runs = iter(range(2 * (limits.max_reruns + 1)))
     try:
         events, verdicts, crashed = [], {}, {}
@@ -229,7 +238,7 @@ def run_notebook(nb, seed: int, limits: Limits) -> dict:
     finally:
         if uid is not None:
             _kill_user(uid)
-            UIDS.release(uid)
+            lock.close()
         shutil.rmtree(root, ignore_errors=True)
 
 
