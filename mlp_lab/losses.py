@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validate import as_batch, labels
-from .activations import sigmoid, softmax
+from .activations import sigmoid
 
 
 def _targets(where, scores, y):
