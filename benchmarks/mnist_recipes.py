@@ -45,7 +45,7 @@ def train(recipe: dict, seed: int = 0, verbose: bool = True):
         if verbose:
             print(f"epoch {epoch + 1:>2}/{recipe['epochs']}  lr {optimizer.lr:.2e}  loss {history['loss'][0]:.4f}  "
                   f"train acc {history['acc'][0]:.2%}  ({history['seconds'][0]:.1f} s)", flush=True)
-    return model, seconds, ml.accuracy(model, X_test, y_test)
+    return model, seconds, model.accuracy(X_test, y_test)
 
 
 def main() -> int:

@@ -61,10 +61,6 @@ class Outcome:
     args_after: tuple = ()
     seconds: float = 0.0
 
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
     def to_dict(self) -> dict:
         """``{"data": JSON-able dict, "arrays": {key: ndarray}}``; arrays go in an ``.npz``."""
         arrays: dict = {}

@@ -2,7 +2,7 @@
 
 A ``CheckFailure`` carries exactly one of these keys in ``.mistake``. The checks test a case in
 this order and report the first problem found: callable -> raises -> type/arity -> shape ->
-dtype -> finite -> overflow -> input mutated -> values (sign, scale, axis, ...) -> anything else.
+dtype -> finite -> overflow -> input mutated -> values (a named slip, transpose, sign, scale, axis, ...) -> anything else.
 """
 
 from __future__ import annotations
@@ -16,15 +16,26 @@ MISTAKES: dict[str, str] = {
     "transposed": "an output has the transposed shape (or the values of a transpose)",
     "wrong_dtype": "an output is not float64 (float32, an integer or boolean array) for float64 input",
     "nan_or_inf": "an output contains nan or inf on ordinary input",
-    "overflow": "extreme input (|z| or logits around 1e3) gave an overflow warning, inf, nan or wrong "
-                "values while ordinary input was fine: the formula is numerically unstable",
+    "overflow": "the formula is numerically unstable: extreme input (|z| or logits around 1e3) gave an "
+                "overflow warning, inf, nan or wrong values while ordinary input was fine, or an eps or a "
+                "clip inside a log shifted the loss",
     "mutates_input": "the function changed one of its input arrays in place",
     "sign": "a sign is flipped: the values are about -1 times the expected ones, or match the formula "
             "with one sign changed",
     "scale": "the values are off by a constant factor (for example a missing or doubled 1/N)",
     "not_summed_over_batch": "an output that should be summed (over the batch or over all entries) "
                              "came back per example or per entry",
-    "wrong_axis": "a sum or normalisation ran over the wrong axis (for example columns instead of rows)",
+    "wrong_axis": "a sum, maximum or normalisation ran over the wrong axis (for example columns instead of "
+                  "rows, or over every axis where one was meant)",
+    "missing_term": "a term, factor or step of the formula is left out (a bias, the mask, the upstream "
+                    "gradient, an activation, the 1 subtracted at the true class)",
+    "wrong_formula": "another formula was used in its place (the function instead of its derivative, L1 "
+                     "instead of L2, ReLU instead of sigmoid, a shortcut that belongs to another loss)",
+    "wrong_point": "a step is applied to the wrong value: a derivative evaluated at the activation A instead "
+                   "of the pre-activation Z, z (1 - z) instead of s (1 - s), one layer's bias used in another",
+    "swapped": "two things with different roles were swapped (y and 1 - y, keeping and dropping a unit)",
+    "missing_branch": "right for some inputs and wrong for others (for example right for z >= 0, wrong for "
+                      "z < 0): a case of the formula is missing",
     "inconsistent_with_forward": "your forward function is right but this derivative disagrees with "
                                  "the numerical derivative of it",
     "nondeterministic": "the random draw ignores the rng it was given (same rng seed, different "

@@ -1,15 +1,17 @@
-"""The registry of exercises: name -> ``Exercise`` (judge, roles, signature for messages).
+"""The registry of exercises: name -> ``Exercise`` (its judge and its signature for messages).
 
-Chapter extras register their own exercises the same way::
+Each exercise lives in ``checks/exercises/<name>.py`` and registers its judge there::
 
-    @register("tanh_prime", "tanh_prime(z) -> 1 - tanh(z)**2", optional=("tanh",))
-    def judge_tanh_prime(call, rng): ...
+    @register("tanh_prime", "tanh_prime(z) -> 1 - tanh(z)**2, shaped like z")
+    def judge(call, rng): ...
+
+``checks.exercises`` imports every such module, so a new file is all it takes.
 """
 
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 PASS_LINE = "✔ {name}: all checks passed"
@@ -17,13 +19,11 @@ PASS_LINE = "✔ {name}: all checks passed"
 
 @dataclass(frozen=True)
 class Exercise:
-    """One exercise: its judge ``judge(call, rng)``, the learner roles it uses and its signature text."""
+    """One exercise: its judge ``judge(call, rng)`` and the signature text its messages quote."""
 
     name: str
     judge: Callable
     signature: str
-    required: tuple = ("impl",)
-    optional: tuple = field(default_factory=tuple)
 
     @property
     def default_seed(self) -> int:
@@ -34,11 +34,11 @@ class Exercise:
 EXERCISES: dict[str, Exercise] = {}
 
 
-def register(name: str, signature: str, optional: tuple = ()):
+def register(name: str, signature: str):
     """Decorator adding ``judge(call, rng)`` to ``EXERCISES`` under ``name``."""
     def wrap(judge):
         if name in EXERCISES and EXERCISES[name].judge is not judge:
             raise ValueError(f"exercise {name!r} is registered twice")
-        EXERCISES[name] = Exercise(name, judge, signature, ("impl",), tuple(optional))
+        EXERCISES[name] = Exercise(name, judge, signature)
         return judge
     return wrap

@@ -147,6 +147,27 @@ def as_scalar(ex: str, name: str, value, tested: str, batch: int | None = None, 
     return float(arr.reshape(()))
 
 
+def check_not_a_total(ex: str, name: str, value, total: float, shape: tuple, tested: str) -> None:
+    """``wrong_axis`` when ``value`` is one number equal to ``total``: a sum over every axis where a sum over
+    the batch axis (giving ``shape``) was meant. Call it before ``as_array`` on that output."""
+    if isinstance(value, (float, np.floating)) and not isinstance(value, bool) and close(float(value), total):
+        raise fail(ex, "wrong_axis", f"{name} is one number: the sum ran over every axis", tested=tested,
+                   problem=f"{name} = {float(value):.6g}, the sum of all entries; expected one value per unit, "
+                           f"shape {tuple(shape)}",
+                   hint="sum over the examples only: axis=0", details={"output": name})
+
+
+def check_log_eps(ex: str, name: str, got: float, expected: float, tested: str) -> None:
+    """``overflow`` (an unstable formula) when a loss is a little too small, by at most 0.1%: the mark of
+    an eps or a clip inside a log. Call it before ``check_values`` on a cross-entropy loss."""
+    if not close(got, expected) and 0.0 < expected - got <= 1e-3 * max(1.0, abs(expected)):
+        raise fail(ex, "overflow", f"{name} is slightly too small: an eps or a clip inside the log?", tested=tested,
+                   problem=f"{name}: got {got:.10g}, expected {expected:.10g}",
+                   hint="log(P + eps) and log(clip(P, eps, 1)) change the loss; compute log P from the logits "
+                        "with the stable form instead (log-sum-exp), which never takes log(0)",
+                   details={"output": name})
+
+
 # --- arrays ------------------------------------------------------------------------------------
 
 def check_form(ex: str, name: str, got: np.ndarray, shape: tuple, tested: str, *, batch: int | None = None,
@@ -267,16 +288,52 @@ def check_values(ex: str, name: str, got, expected, tested: str, *, alternatives
             named = f" ({text})"
             break
     if c is not None and (e.size > 1 or named):
-        size = f"about {c:.4g} times too large" if abs(c) > 1 else f"about {c:.4g} times the expected size"
-        raise fail(ex, "scale", f"{name} is off by a constant factor: {size}{named}", tested=tested,
+        raise fail(ex, "scale", f"{name} is off by a constant factor: {factor_text(c)}{named}", tested=tested,
                    problem=problem, hint=hint or "compare each constant factor in your formula with the maths",
                    details={"output": name, "factor": c})
     if extreme:
         raise fail(ex, "overflow", f"{name} is wrong on extreme input", tested=tested, problem=problem,
                    hint="the formula is right on ordinary inputs but breaks down on large ones (clipping, an eps "
                         "inside a log, or exp of a large number); use a numerically stable form", details=details)
-    raise fail(ex, "wrong_value", f"{name} has wrong values", tested=tested, problem=problem,
-               hint=hint, details=details)
+    summary = f"{name} has a wrong value" if scalar or e.ndim == 0 else f"{name} has wrong values"
+    raise fail(ex, "wrong_value", summary + _direction(g, e, keep, scalar or e.ndim == 0), tested=tested,
+               problem=problem, hint=hint, details=details)
+
+
+def factor_text(c: float) -> str:
+    """'3 times too large' or '3 times too small' (never '0.333 times too large')."""
+    return f"{c:.4g} times too large" if c > 1 else f"{1.0 / c:.4g} times too small"
+
+
+def _direction(g, e, keep, one: bool) -> str:
+    """' (too large wherever they differ)' when every differing entry errs the same way, else ''."""
+    with np.errstate(all="ignore"):
+        differ = ~_close(g, e) & keep
+        if not differ.any() or not np.all(np.isfinite(g[differ])):
+            return ""
+        where = "" if one else " wherever they differ"
+        if np.all(g[differ] > e[differ]):
+            return f" (too large{where})"
+        if np.all(g[differ] < e[differ]):
+            return f" (too small{where})"
+    return ""
+
+
+def check_branches(ex: str, name: str, got, expected, tested: str, z: np.ndarray, hint: str = "") -> None:
+    """Name ``missing_branch`` when ``got`` is right for every z >= 0 and wrong for some z < 0 (or the
+    other way round). Call it on ordinary inputs only, before ``check_values``."""
+    g = np.asarray(got, dtype=np.float64)
+    e = np.asarray(expected, dtype=np.float64)
+    if close(g, e):
+        return
+    for right, wrong in (("z >= 0", "z < 0"), ("z < 0", "z >= 0")):
+        part = (z >= 0) if right == "z >= 0" else (z < 0)
+        if part.any() and (~part).any() and close(g, e, ~part) and not close(g, e, part):
+            worst = _worst(g, e, ~part)
+            raise fail(ex, "missing_branch", f"{name} is right for {right} but wrong for {wrong}", tested=tested,
+                       problem=f"{name} at index {worst}, where z = {z[worst]:.4g}: got {g[worst]:.6g}, expected "
+                               f"{e[worst]:.6g}", hint=hint or f"write the formula for {wrong} too",
+                       details={"output": name})
 
 
 def _worst(g, e, keep):

@@ -10,9 +10,11 @@ from .layers import (Dropout, Layer, Linear, ReLU, Sigmoid, Tanh, dropout_backwa
                      linear_backward, linear_forward)
 from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, mse,
                      softmax_cross_entropy)
+from .metrics import accuracy
 from .model import MLP, Sequential
 from .optim import SGD, Adam, RMSProp
 from .regularization import l1_penalty, l2_penalty
-from .train import accuracy, batches, evaluate, fit
+from .train import batches, evaluate, fit, train_step
+from .two_layer import forward_pass, network_gradients
 
 __version__ = "0.1.0"

@@ -33,12 +33,12 @@ def sigmoid_backward(dA: np.ndarray, Z: np.ndarray) -> np.ndarray:
 
 
 def tanh(z: np.ndarray) -> np.ndarray:
-    """tanh(z), elementwise."""
+    """tanh(z), elementwise.  z: any shape -> same shape."""
     return np.tanh(z)
 
 
 def tanh_prime(z: np.ndarray) -> np.ndarray:
-    """tanh'(z) = 1 - tanh(z)^2."""
+    """tanh'(z) = 1 - tanh(z)^2.  z: any shape -> same shape."""
     t = np.tanh(z)
     return 1.0 - t * t
 
@@ -49,7 +49,7 @@ def relu(z: np.ndarray) -> np.ndarray:
 
 
 def relu_prime(z: np.ndarray) -> np.ndarray:
-    """relu'(z) = 1 where z > 0, else 0 (we take 0 at the kink z = 0)."""
+    """relu'(z) = 1 where z > 0, else 0 (we take 0 at the kink z = 0).  z: any shape -> same shape."""
     return (z > 0).astype(np.result_type(z, np.float32))
 
 

@@ -40,7 +40,7 @@ def dropout_forward(X: np.ndarray, p: float, rng: np.random.Generator):
 
 
 def dropout_backward(dout: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """dX = dout * mask (the same units are dropped and scaled)."""
+    """dX = dout * mask (the same units are dropped and scaled).  dout, mask: shaped like X -> dX: the same."""
     return dout * mask
 
 
@@ -57,9 +57,11 @@ class Layer:
         self.training = True
 
     def forward(self, x: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        """out = layer(x).  x: (N, n_in) -> out: (N, n_out); remembers what backward needs."""
         raise NotImplementedError
 
     def backward(self, dout: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        """dx from dout: (N, n_out) -> dx: (N, n_in); fills ``grads`` (same keys as ``params``)."""
         raise NotImplementedError
 
     def _check_dout(self, dout, out_shape):
@@ -104,6 +106,7 @@ class Linear(Layer):
         self._x = None
 
     def forward(self, x):
+        """Y = X W + b.  x: (N, n_in) -> Y: (N, n_out)."""
         x = as_batch(repr(self), x, self.n_in, self.dtype)
         self._x = x
         out = x @ self.params["W"]
@@ -111,10 +114,11 @@ class Linear(Layer):
         return out
 
     def backward(self, dout, need_dx: bool = True):
-        """dX = dout W^T, dW = X^T dout, db = sum_n dout[n].  dout: (N, n_out) -> dX: (N, n_in).
+        """dX = dout W^T, dW = X^T dout, db = sum_n dout[n].  dout: (N, n_out) -> dX: (N, n_in), or None.
 
-        need_dx=False skips dX (returns None): the first layer's input gradient is never used in
-        training, and it costs as much as the forward product.
+        Fills grads["W"] (n_in, n_out) and grads["b"] (n_out,). need_dx=False skips dX and returns None:
+        the first layer's input gradient is never used in training, and it costs as much as the forward
+        product.
         """
         if self._x is None:
             raise RuntimeError(f"{self!r}.backward called before forward.")
@@ -133,12 +137,14 @@ class _Elementwise(Layer):
     _x = None
 
     def forward(self, x):
+        """A = f(x), elementwise.  x: (N, ...) -> A: the same shape."""
         x = as_batch(repr(self), x)
         self._x = x
         self._out = self._f(x)
         return self._out
 
     def backward(self, dout):
+        """dx = dout * f'(x).  dout: shaped like x -> dx: the same shape."""
         if self._x is None:
             raise RuntimeError(f"{self!r}.backward called before forward.")
         self._check_dout(dout, self._x.shape)
@@ -190,6 +196,7 @@ class Dropout(Layer):
         self._mask = None
 
     def forward(self, x):
+        """x * mask in train mode, x itself in eval mode.  x: (N, ...) -> out: the same shape."""
         x = as_batch(repr(self), x)
         if not self.training or self.p == 0.0:
             self._mask = None
@@ -198,6 +205,7 @@ class Dropout(Layer):
         return out
 
     def backward(self, dout):
+        """dx = dout * mask (a copy of dout in eval mode).  dout: shaped like x -> dx: the same shape."""
         if self._mask is None:
             return dout.copy()
         self._check_dout(dout, self._mask.shape)

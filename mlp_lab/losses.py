@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validate import as_batch, labels
-from .activations import sigmoid, softmax
+from .activations import sigmoid
 
 
 def _targets(where, scores, y):
@@ -93,10 +93,3 @@ def cross_entropy(prob: np.ndarray, y: np.ndarray, eps: float = 1e-12):
     dP[rows, y] = -1.0 / (picked * n)
     return float(-np.sum(np.log(picked)) / n), dP
 
-
-LOSSES = {
-    "mse": mse,
-    "binary_cross_entropy": binary_cross_entropy,
-    "binary_cross_entropy_with_logits": binary_cross_entropy_with_logits,
-    "softmax_cross_entropy": softmax_cross_entropy,
-}

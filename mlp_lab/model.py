@@ -7,6 +7,7 @@ from typing import Iterator
 import numpy as np
 
 from .layers import ACTIVATIONS, Dropout, Layer, Linear, Sigmoid
+from .metrics import true_labels
 from .regularization import l1_penalty, l2_penalty
 
 
@@ -41,10 +42,11 @@ class Sequential:
     __call__ = forward
 
     def backward(self, dscores: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
-        """Back-propagate dloss/dscores through every layer; fill grads; return dloss/dx.
+        """Back-propagate dloss/dscores through every layer and fill every layer's grads (with the penalties).
 
-        need_dx=False (what ``fit`` uses) returns None and lets a first Linear layer skip dx,
-        which nobody needs in training and which costs as much as that layer's forward product.
+        dscores: (N, n_out) -> dloss/dx: (N, n_in), or None when need_dx=False (what ``fit`` uses): then a
+        first Linear layer skips dx, which nobody needs in training and which costs as much as that
+        layer's forward product.
         """
         d = dscores
         for layer in reversed(self.layers[1:]):
@@ -70,7 +72,8 @@ class Sequential:
 
     # --- parameters and modes --------------------------------------------------------------------
     def parameters(self) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
-        """Yield ``(name, param, grad)`` for every parameter, in layer order."""
+        """Yield ``(name, param, grad)`` for every parameter, in layer order: name like "0.W", param and grad
+        arrays of one shape ((n_in, n_out) for a W, (n_out,) for a b); grad is the array backward fills."""
         for i, layer in enumerate(self.layers):
             for key, p in layer.params.items():
                 yield f"{i}.{key}", p, layer.grads[key]
@@ -112,6 +115,11 @@ class Sequential:
             if was_training:
                 self.train()
         return self.labels(scores)
+
+    def accuracy(self, x: np.ndarray, y: np.ndarray) -> float:
+        """Fraction of the rows of x (N, ...) whose predicted class equals the label in y: (N,) integer
+        labels, (N, K) one-hot rows or a (N, 1) column of 0/1 targets."""
+        return float(np.mean(self.predict(x) == true_labels(np.asarray(y))))
 
     def n_params(self) -> int:
         return sum(p.size for _, p, _ in self.parameters())

@@ -14,7 +14,8 @@ import numpy as np
 
 
 class Optimizer:
-    """Holds ``(name, param, grad)`` triples; subclasses implement ``_update(name, p, g, state)``."""
+    """Holds ``(name, param, grad)`` triples; subclasses implement ``_update(p, g, state)``, which updates
+    the parameter p in place from its gradient g (both of one shape) and its own state dict."""
 
     def __init__(self, params, lr: float):
         self.params = list(params)
@@ -155,5 +156,3 @@ class Adam(Optimizer):
         tmp *= self._step_size
         p -= tmp
 
-
-OPTIMIZERS = {"sgd": SGD, "rmsprop": RMSProp, "adam": Adam}

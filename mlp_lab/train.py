@@ -7,6 +7,7 @@ import time
 import numpy as np
 
 from .losses import softmax_cross_entropy
+from .metrics import true_labels
 
 
 def batches(X: np.ndarray, y: np.ndarray, batch_size: int, rng=None, shuffle: bool = True):
@@ -26,14 +27,6 @@ def batches(X: np.ndarray, y: np.ndarray, batch_size: int, rng=None, shuffle: bo
         yield X[idx], y[idx]
 
 
-def _true_labels(y: np.ndarray) -> np.ndarray:
-    if y.ndim == 1:
-        return y
-    if y.shape[1] == 1:
-        return (y[:, 0] > 0.5).astype(np.int64)
-    return y.argmax(axis=1)
-
-
 def evaluate(model, X: np.ndarray, y: np.ndarray, loss=softmax_cross_entropy, batch_size: int = 2000):
     """Return ``(mean loss including the penalty, accuracy)`` on (X, y), in eval mode, batch by batch."""
     was_training = model.training
@@ -43,16 +36,25 @@ def evaluate(model, X: np.ndarray, y: np.ndarray, loss=softmax_cross_entropy, ba
         for Xb, yb in batches(X, y, batch_size, shuffle=False):
             scores = model.forward(Xb)
             total += loss(scores, yb)[0] * len(Xb)
-            correct += int(np.sum(model.labels(scores) == _true_labels(yb)))
+            correct += int(np.sum(model.labels(scores) == true_labels(yb)))
     finally:
         if was_training:
             model.train()
     return total / len(X) + model.penalty(), correct / len(X)
 
 
-def accuracy(model, X: np.ndarray, y: np.ndarray) -> float:
-    """Fraction of rows of X whose predicted class equals the label in y."""
-    return float(np.mean(model.predict(X) == _true_labels(np.asarray(y))))
+def train_step(model, optimizer, X: np.ndarray, y, loss=softmax_cross_entropy) -> float:
+    """One step of gradient descent on a batch: forward, loss, backward, step.
+
+    model: forward/backward; optimizer: built on model.parameters(); X: (N, n_in); y: the targets
+    ``loss`` expects ((N,) integer labels for softmax cross-entropy). Returns the batch's loss before
+    the step, as a float.
+    """
+    scores = model.forward(X)
+    batch_loss, dscores = loss(scores, y)
+    model.backward(dscores, need_dx=False)
+    optimizer.step()
+    return float(batch_loss)
 
 
 def fit(model, X, y, optimizer, loss=softmax_cross_entropy, epochs: int = 10, batch_size: int = 128,
@@ -82,7 +84,7 @@ def fit(model, X, y, optimizer, loss=softmax_cross_entropy, epochs: int = 10, ba
             model.backward(dscores, need_dx=False)
             optimizer.step()
             total += batch_loss * len(Xb)
-            correct += int(np.sum(model.labels(scores) == _true_labels(yb)))
+            correct += int(np.sum(model.labels(scores) == true_labels(yb)))
         history["seconds"].append(time.perf_counter() - start)
         history["loss"].append(total / len(X) + model.penalty())
         history["acc"].append(correct / len(X))

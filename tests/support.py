@@ -2,9 +2,46 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 
-from checks import CheckFailure
+from checks import CheckFailure, LocalCaller, judge_exercise
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One implementation a learner might write and the verdict it must get: "pass" or a key of MISTAKES.
+
+    roles: the learner's own forward functions handed to the check too, e.g. {"sigmoid": my_sigmoid}.
+    Each ``tests/test_exercise_<name>.py`` lists its ``WRONG`` and ``RIGHT`` attempts.
+    """
+
+    label: str
+    impl: object
+    verdict: str = "pass"
+    roles: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def judged(exercise: str, attempt: Attempt, seed: int | None = None) -> str:
+    """'pass' or the mistake category that ``exercise``'s judge gives ``attempt`` at ``seed``."""
+    try:
+        judge_exercise(exercise, LocalCaller({"impl": attempt.impl, **attempt.roles}), seed=seed)
+    except CheckFailure as failure:
+        return failure.mistake
+    return "pass"
+
+
+def failure_of(check, *functions) -> CheckFailure:
+    """The CheckFailure that ``check(*functions)`` raises (AssertionError if it passes)."""
+    try:
+        check(*functions)
+    except CheckFailure as failure:
+        return failure
+    raise AssertionError(f"{check.__name__} passed; a failure was expected")
 
 
 def numerical_gradient(f, x, h=1e-6):

@@ -68,7 +68,7 @@ def test_fit_learns_xor_with_a_logit_and_binary_cross_entropy():
     history = ml.fit(model, X, y, ml.Adam(model.parameters(), lr=0.05), loss=ml.binary_cross_entropy_with_logits,
                      epochs=300, batch_size=4, verbose=False)
     assert history["acc"][-1] == 1.0
-    assert ml.accuracy(model, X, y) == 1.0
+    assert model.accuracy(X, y) == 1.0
     np.testing.assert_array_equal(model.predict(X), [0, 1, 1, 0])
     assert history["loss"][-1] < 0.1 * history["loss"][0]
 
@@ -88,7 +88,7 @@ def test_fit_learns_xor_with_a_final_sigmoid_layer():
     model = ml.Sequential([ml.Linear(2, 8, rng=2), ml.Tanh(), ml.Linear(8, 1, rng=3), ml.Sigmoid()])
     ml.fit(model, X, y, ml.Adam(model.parameters(), lr=0.05), loss=ml.binary_cross_entropy, epochs=300,
            batch_size=4, verbose=False)
-    assert ml.accuracy(model, X, y) == 1.0  # predict thresholds probabilities at 0.5
+    assert model.accuracy(X, y) == 1.0  # predict thresholds probabilities at 0.5
 
 
 def blobs(n=300, seed=0, dtype=np.float32):
@@ -174,7 +174,7 @@ def test_evaluate_and_accuracy_agree_with_a_direct_computation():
     scores = model.forward(X)
     assert loss == pytest.approx(ml.softmax_cross_entropy(scores, y)[0] + model.penalty(), rel=1e-5)
     assert acc == pytest.approx(np.mean(scores.argmax(axis=1) == y))
-    assert ml.accuracy(model, X, y) == pytest.approx(acc)
+    assert model.accuracy(X, y) == pytest.approx(acc)
     model.train()
     ml.evaluate(model, X, y)
     assert model.training  # evaluate restores the mode it found
@@ -183,4 +183,22 @@ def test_evaluate_and_accuracy_agree_with_a_direct_computation():
 def test_accuracy_accepts_one_hot_labels():
     X, y = blobs()
     model = ml.MLP([2, 8, 3], rng=0)
-    assert ml.accuracy(model, X, np.eye(3)[y]) == ml.accuracy(model, X, y)
+    assert model.accuracy(X, np.eye(3)[y]) == model.accuracy(X, y)
+
+
+def test_train_step_lowers_the_loss_and_returns_a_float():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 5)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(np.int64)
+    model = ml.MLP([5, 16, 2], rng=1)
+    before = model.layers[0].params["W"].copy()
+    optimizer = ml.SGD(model.parameters(), lr=0.5)
+    losses = [ml.train_step(model, optimizer, X, y) for _ in range(40)]
+    assert all(isinstance(loss, float) for loss in losses)
+    assert losses[-1] < 0.5 * losses[0]
+    assert not np.array_equal(before, model.layers[0].params["W"])
+
+
+def test_accuracy_of_scores():
+    scores = np.array([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]])
+    assert ml.accuracy(scores, np.array([1, 0, 0])) == pytest.approx(2 / 3)

@@ -1,4 +1,4 @@
-"""Using the learner's own forward function in a backward check.
+"""The learner's own forward function, given to a backward check: verified, then used in the diagnosis.
 
 The rule (documented in the README): a backward exercise is always judged against its
 definition. The learner's forward, when given, is verified on the same case and then used to
@@ -6,8 +6,9 @@ sharpen the diagnosis:
 
 - forward right, backward wrong in no more specific way -> ``inconsistent_with_forward``, with
   the gradient check against the numerical derivative of the learner's forward as evidence;
-- forward wrong -> the backward's own diagnosis stands, plus a note "fix <forward> first"
-  (saying whether the backward at least matches the derivative of the wrong forward);
+- forward wrong -> the backward's own diagnosis stands, but the first line names the wrong forward
+  ("your <forward> is wrong, fix it first"), and a note says whether the backward at least matches
+  the derivative of the wrong forward;
 - forward right, backward right -> pass (the forward is checked by its own exercise anyway).
 """
 
@@ -70,11 +71,14 @@ def consult_forward(failure: CheckFailure, status: ForwardStatus, evidence=None)
         return failure
     if not status.ok:
         agrees = evidence is not None and evidence.passed
-        note = (f"\nNote: your {status.role} is wrong too ({status.reason}). "
+        first, _, rest = failure.message.partition("\n")
+        summary = first.split(": ", 1)[-1]
+        note = (f"\nNote: your {status.role} is wrong ({status.reason}). "
                 + ("This result does match the numerical derivative of your " + status.role + ", so "
                    if agrees else "")
                 + f"fix {status.role} first (run its check), then come back to this one.")
-        return CheckFailure(failure.exercise, failure.mistake, failure.message + note, failure.details)
+        message = f"✘ {failure.exercise}: your {status.role} is wrong, fix it first; here {summary}\n{rest}{note}"
+        return CheckFailure(failure.exercise, failure.mistake, message, failure.details)
     if failure.mistake == "wrong_value":
         lines = failure.message.split("\n")
         tested = next((ln.split(": ", 1)[1] for ln in lines if ln.startswith("What was tested: ")), "")
