@@ -24,8 +24,9 @@ import nbformat
 from .grading import reports
 from .grading.prepare import PrepareError, load_chapters, match_chapter, read_submission, restore_checks
 from .grading.runner import Limits, run_notebook
+from .locations import chapters_dir
 
-DEFAULT_SOLUTIONS = Path(__file__).resolve().parent.parent / "chapters" / "solutions"
+DEFAULT_SOLUTIONS = chapters_dir() / "solutions"
 
 
 def find_learners(paths) -> dict:
