@@ -18,11 +18,11 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-# Jupyter refuses to run as root unless told to (containers and course VMs often are root).
-JUPYTER_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+MLP_LAB := $(VENV)/bin/mlp-lab
 
+# Opens chapters/ itself (mlp-lab course adds --allow-root when run as root).
 course: $(VENV)/.installed
-	$(VENV)/bin/jupyter lab $(JUPYTER_ROOT_FLAG) chapters/
+	$(MLP_LAB) course chapters
 
 test: $(VENV)/.installed
 	$(PY) -m pytest
@@ -35,14 +35,14 @@ notebooks: $(VENV)/.installed
 
 # After editing a solution: make execute NB=chapters/solutions/03_backprop_as_gears.ipynb && make release
 execute: $(VENV)/.installed
-	OPENBLAS_NUM_THREADS=1 $(PY) -m checks.execute $(NB)
+	OPENBLAS_NUM_THREADS=1 $(MLP_LAB) execute $(NB)
 
 release: $(VENV)/.installed
-	$(PY) -m checks.release
+	$(MLP_LAB) release
 
 # A learner's view of one chapter: make mine NB=chapters/03_backprop_as_gears.ipynb
 mine: $(VENV)/.installed
-	$(PY) -m checks.mine $(NB)
+	$(MLP_LAB) check $(NB)
 
 benchmark: $(VENV)/.installed
 	$(PY) benchmarks/epoch_time.py

@@ -1,9 +1,10 @@
-"""Re-execute solution notebooks in place, reproducibly: ``python -m checks.execute NB...``.
+"""Re-execute solution notebooks in place, reproducibly: ``mlp-lab execute NB...``.
 
 Runs each notebook top to bottom in a fresh kernel of this environment (as "Restart & Run All"
-does), without timing metadata, merges stdout split across several messages (a loaded machine
-splits one printed line into two outputs), drops the exact Python version from the notebook
-metadata, and writes it as Jupyter does. After executing, run ``python -m checks.release``.
+does), removes every cell's execution timestamps (``metadata.execution``, old ones included),
+merges stdout split across several messages (a loaded machine splits one printed line into two
+outputs), stores the kernel's ``language_info`` (so Jupyter does not see the notebook as modified
+when it opens it), and writes it as Jupyter does. After executing, run ``mlp-lab release``.
 """
 
 from __future__ import annotations
@@ -27,13 +28,14 @@ def execute(path: Path, timeout: int = 600) -> float:
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     seconds = time.perf_counter() - start
     nb, _ = CoalesceStreamsPreprocessor().preprocess(nb, {})
-    nb.metadata["language_info"] = {"name": "python"}
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
     write_notebook(nb, path)
     return seconds
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m checks.execute", description=__doc__)
+    parser = argparse.ArgumentParser(prog="mlp-lab execute", description=__doc__)
     parser.add_argument("notebooks", nargs="+", type=Path)
     args = parser.parse_args(argv)
     for path in args.notebooks:

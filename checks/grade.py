@@ -30,8 +30,9 @@ from .grading import reports, sandbox
 from .grading.prepare import PrepareError, load_chapters, match_chapter, read_submission, restore_checks
 from .grading.runner import Limits, run_notebook
 from .grading.submissions import find_learners, snapshot
+from .locations import chapters_dir
 
-DEFAULT_SOLUTIONS = Path(__file__).resolve().parent.parent / "chapters" / "solutions"
+DEFAULT_SOLUTIONS = chapters_dir() / "solutions"
 SEED_ENV = "MLP_LAB_GRADING_SEED"
 
 

@@ -1,10 +1,13 @@
 """Check a whole chapter of your own work: which exercises pass, fail, or are not implemented yet.
 
-    python -m checks.mine chapters/03_backprop_as_gears.ipynb [more notebooks ...]
+    mlp-lab check chapters/03_backprop_as_gears.ipynb [more notebooks ...]
+    (or: python -m checks.mine ...)
 
 Runs each notebook top to bottom in a fresh kernel (pytest + nbval in lax mode, in a subprocess;
 the notebook file is only read) and prints one row per check cell, found by its ``mlp_lab``
-metadata. Exit status 0 only if every check passed. Run it from the repository root.
+metadata. A failing check is an answer, not an error: the exit status is 0 whenever the table
+is printed, 2 when a notebook cannot be read or run; ``--strict`` (for scripts and CI) exits 1
+unless every check passed.
 
 This module is also the small pytest plugin (``-p checks.mine``) that records each cell's result.
 """
@@ -131,12 +134,14 @@ def run(paths: list[Path], timeout: float, verbose: bool) -> tuple[int, list[dic
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line entry point; 0 if every check passed, 1 if not, 2 if a notebook cannot be run."""
-    parser = argparse.ArgumentParser(prog="python -m checks.mine",
+    """Command line entry point: 0 once the verdicts are printed (--strict: 1 unless all passed), 2 if unusable."""
+    parser = argparse.ArgumentParser(prog="mlp-lab check",
                                      description="Run your chapter notebooks and show which checks pass.")
     parser.add_argument("notebooks", nargs="+", type=Path, help="e.g. chapters/03_backprop_as_gears.ipynb")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds allowed per cell (default 300)")
     parser.add_argument("--verbose", action="store_true", help="also show pytest's own output")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit status 1 unless every check passed (for scripts and CI)")
     args = parser.parse_args(argv)
     notebooks = []
     for path in args.notebooks:
@@ -170,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         all_earned, all_points = all_earned + earned, all_points + points
     if len(notebooks) > 1:
         print(f"total: {all_passed} of {all_checks} checks passed, {all_earned} of {all_points} points")
-    return 0 if all_passed == all_checks else 1
+    return 1 if args.strict and all_passed < all_checks else 0
 
 
 if __name__ == "__main__":

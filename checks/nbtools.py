@@ -13,11 +13,14 @@ import ast
 import copy
 import json
 import re
+import textwrap
 import warnings
 from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
+
+from checks.locations import install_cell_lines
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -160,9 +163,24 @@ def find_cells(nb: NotebookNode, where: str = "<notebook>", solutions: bool = Tr
 
 # ----------------------------------------------------------------------------- release
 
-def stub_line(name: str, hint: str) -> str:
-    """The statement that replaces a solution block: ``raise NotImplementedError("<name>: <hint>")``."""
-    return f"raise NotImplementedError({json.dumps(f'{name}: {hint}', ensure_ascii=False)})"
+STUB_WIDTH = 88   # longest stub line, indentation included, so the hint stays on screen in an editor
+
+
+def stub_line(name: str, hint: str, indent: str = "") -> str:
+    """The statement that replaces a solution block: ``raise NotImplementedError("<name>: <hint>")``.
+
+    Lines start with ``indent``; a message too long for ``STUB_WIDTH`` is split at spaces into
+    adjacent string literals, one per line, which Python joins back into the same message.
+    """
+    message = f"{name}: {hint}"
+    one_line = f"{indent}raise NotImplementedError({json.dumps(message, ensure_ascii=False)})"
+    if len(one_line) <= STUB_WIDTH:
+        return one_line
+    inner = indent + "    "
+    pieces = textwrap.wrap(message, STUB_WIDTH - len(inner) - 3, break_long_words=False,
+                           break_on_hyphens=False, drop_whitespace=False)
+    literals = [f"{inner}{json.dumps(piece, ensure_ascii=False)}" for piece in pieces]
+    return f"{indent}raise NotImplementedError(\n" + "\n".join(literals) + ")"
 
 
 def _stub(source: str, name: str, hint: str) -> str:
@@ -177,7 +195,7 @@ def _stub(source: str, name: str, hint: str) -> str:
                                     f"{begin_line} was closed; add the missing '{END}'")
             begin_line = number
             indent = line[: len(line) - len(line.lstrip())]
-            out.append(indent + stub_line(name, hint))
+            out.append(stub_line(name, hint, indent))
         elif marker == END:
             if begin_line is None:
                 raise NotebookError(f"'{END}' on line {number} without a '{BEGIN}' before it")
@@ -325,6 +343,10 @@ def lint(nb: NotebookNode, executed: bool = True) -> list[str]:
     for what, (pattern, example) in _SETUP.items():
         if not pattern.search(code[0].source):
             problems.append(f"first code cell does not set the {what}: add `{example}`")
+    install = "\n".join(install_cell_lines())
+    if not code[0].source.startswith(install):
+        problems.append("first code cell must start by installing the package where it is missing, "
+                        f"exactly as checks/locations.py says (INSTALL_SOURCE):\n{install}")
     for i, cell in enumerate(code):
         if any("image/png" in o.get("data", {}) for o in cell.outputs):
             if not any(line.strip() == "plt.show()" for line in cell.source.splitlines()):

@@ -13,19 +13,19 @@ import argparse
 import sys
 from pathlib import Path
 
+from checks.locations import source_checkout
 from checks.nbtools import NotebookError, drift, orphans, release_all, solution_paths
 
-REPO = Path(__file__).resolve().parent.parent
-FIX = "fix: run python -m checks.release (then commit chapters/*.ipynb)"
+FIX = "fix: run mlp-lab release (then commit chapters/*.ipynb)"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point; returns the exit status (0 ok, 1 drift, 2 unusable notebooks)."""
-    parser = argparse.ArgumentParser(prog="python -m checks.release", description=__doc__.split("\n")[1])
+    parser = argparse.ArgumentParser(prog="mlp-lab release", description=__doc__.split("\n")[1])
     parser.add_argument("--check", action="store_true",
                         help="do not write; exit 1 listing learner copies that differ from a fresh release")
-    parser.add_argument("--root", type=Path, default=REPO,
-                        help="repository root holding chapters/ (default: this checkout)")
+    parser.add_argument("--root", type=Path, default=source_checkout() or Path.cwd(),
+                        help="repository root holding chapters/ (default: this checkout, else the current folder)")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     if not (root / "chapters" / "solutions").is_dir():

@@ -10,11 +10,12 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from checks import nbtools
+from checks.locations import install_cell_lines
 from checks.nbtools import NotebookError
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "solutions" / "01_tiny.ipynb"
-SETUP = ("import numpy as np\nimport matplotlib.pyplot as plt\nrng = np.random.default_rng(0)\n"
+SETUP = ("\n".join(install_cell_lines()) + "\n\nimport numpy as np\nimport matplotlib.pyplot as plt\nrng = np.random.default_rng(0)\n"
          "np.set_printoptions(precision=4, suppress=True)\n%matplotlib inline\n"
          "%config InlineBackend.print_figure_kwargs = {'metadata': {'Software': None}}")
 
@@ -137,7 +138,7 @@ def test_dumps_matches_nbformat_write_and_round_trips(tmp_path):
     nbformat.write(nb, tmp_path / "a.ipynb")
     assert (tmp_path / "a.ipynb").read_text(encoding="utf-8") == nbtools.dumps_notebook(nb)
     assert nbtools.write_notebook(nb, tmp_path / "a.ipynb") is False      # unchanged: not rewritten
-    assert json.loads(nbtools.dumps_notebook(nb))["cells"][1]["source"][0] == "import numpy as np\n"
+    assert json.loads(nbtools.dumps_notebook(nb))["cells"][1]["source"][0] == "import importlib.util\n"
 
 
 def test_cells_without_ids_are_refused_not_given_random_ids(tmp_path):
@@ -191,6 +192,8 @@ def test_lint_accepts_a_good_notebook():
     (lambda nb: setattr(nb.cells[1], "source", SETUP.replace("precision=4", "precision=3")), "print options"),
     (lambda nb: setattr(nb.cells[1], "source", SETUP.replace("%matplotlib inline", "")), "inline backend"),
     (lambda nb: setattr(nb.cells[1], "source", SETUP.replace("'Software': None", "")), "figure metadata"),
+    (lambda nb: setattr(nb.cells[1], "source", SETUP.replace("mlp-lab @", "mlp-lab==0.1 @")), "installing"),
+    (lambda nb: setattr(nb.cells[1], "source", SETUP.split("\n\n", 2)[2]), "INSTALL_SOURCE"),
     (lambda nb: setattr(nb.cells[4], "execution_count", None), "not run once each"),
     (lambda nb: setattr(nb.cells[4], "execution_count", 7), "not run once each"),
     (lambda nb: setattr(nb.cells[3], "outputs", []), "exactly its one passed line"),
