@@ -54,8 +54,8 @@ def _run_once(nb, workdir: Path, seed: int, limits: Limits, jupyter_path: Path):
         record.unlink()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MLP_LAB_GRADING", "MLP_LAB_CHECK_SEED"))}
     env.update(JUPYTER_PATH=str(jupyter_path), MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
-    cmd = [sys.executable, "-m", "pytest", str(nb_path), "-p", "checks.grading.plugin", "--nbval-lax",
-           "--nbval-kernel-name", KERNEL_NAME, "--nbval-cell-timeout", str(limits.cell_timeout),
+    cmd = [sys.executable, "-m", "pytest", str(nb_path), "-p", "checks.grading.plugin", "-p", "checks.run_all",
+           "--nbval-lax", "--nbval-kernel-name", KERNEL_NAME, "--nbval-cell-timeout", str(limits.cell_timeout),
            "--mlp-grading-record", str(record), "--mlp-grading-call-timeout", str(limits.cell_timeout),
            "-p", "no:cacheprovider", "-q", "--no-header", "-rN", "--rootdir", str(workdir),
            "-o", "addopts=", "-o", "python_files=none", "-c", os.devnull]
