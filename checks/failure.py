@@ -6,6 +6,8 @@ import numpy as np
 
 from .mistakes import MISTAKES
 
+_RED, _RESET = "\x1b[1;31m", "\x1b[0m"   # ANSI bold red, as IPython colours its own tracebacks
+
 
 class CheckFailure(AssertionError):
     """A failed check: ``.exercise``, ``.mistake`` (a key of ``MISTAKES``) and a message for a person.
@@ -25,6 +27,15 @@ class CheckFailure(AssertionError):
 
     def __str__(self) -> str:
         return self.message
+
+    def _render_traceback_(self) -> list[str]:
+        """What IPython/Jupyter show for this failure: the message alone, its first line in red.
+
+        No frames: they are the checker's, not the learner's. They stay on the exception for
+        debugging (``%debug`` in the next cell, or ``traceback.print_exception(sys.last_value)``).
+        """
+        first, *rest = self.message.split("\n")
+        return [f"{_RED}{first}{_RESET}", *rest]
 
     def __reduce__(self):
         return (CheckFailure, (self.exercise, self.mistake, self.message, self.details))

@@ -125,8 +125,8 @@ def run(paths: list[Path], timeout: float, verbose: bool) -> tuple[int, list[dic
         report = Path(tmp) / "report.json"
         env = dict(os.environ, **{REPORT_ENV: str(report)})
         env.setdefault("MPLBACKEND", "Agg")
-        cmd = [sys.executable, "-m", "pytest", *map(str, paths), "-p", "checks.mine", "--nbval-lax",
-               "--nbval-current-env", "--nbval-cell-timeout", str(timeout), "-p", "no:cacheprovider",
+        cmd = [sys.executable, "-m", "pytest", *map(str, paths), "-p", "checks.mine", "-p", "checks.run_all",
+               "--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout", str(timeout), "-p", "no:cacheprovider",
                "-q", "-o", "addopts=", "-o", "testpaths="]
         proc = subprocess.run(cmd, env=env, capture_output=not verbose, text=True)
         records = json.loads(report.read_text(encoding="utf-8")) if report.is_file() else []

@@ -25,6 +25,7 @@ from checks.locations import install_cell_lines
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 KINDS = ("solution", "check")
+RUN_ALL_TAG = "raises-exception"   # on learner check cells: Run All goes on past a failing check
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
 
@@ -208,7 +209,11 @@ def _stub(source: str, name: str, hint: str) -> str:
 
 
 def release(nb: NotebookNode, where: str = "<notebook>") -> NotebookNode:
-    """Learner copy of solution notebook ``nb`` (left unmodified): solutions stubbed, their outputs cleared."""
+    """Learner copy of solution notebook ``nb`` (left unmodified): solutions stubbed, their outputs cleared.
+
+    Check cells get the ``raises-exception`` tag, so "Run All" carries on past a failing check
+    (``checks.run_all`` keeps nbval judging them).
+    """
     exercises, checks = find_cells(nb, where)
     learner = copy.deepcopy(nb)
     for cell in learner.cells:
@@ -217,6 +222,8 @@ def release(nb: NotebookNode, where: str = "<notebook>") -> NotebookNode:
             continue
         if meta["kind"] == "solution":
             cell.source = _stub(cell.source, meta["exercise"], meta["hint"])
+        elif RUN_ALL_TAG not in cell.metadata.get("tags", []):
+            cell.metadata["tags"] = list(cell.metadata.get("tags", [])) + [RUN_ALL_TAG]
         cell.outputs = []
         cell.execution_count = None
     return learner

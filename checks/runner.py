@@ -96,7 +96,8 @@ def judge_exercise(name: str, caller, seed: int | None = None) -> str:
 def run_check(name: str, functions: dict, seed: int | None = None) -> None:
     """Check the learner's ``functions`` (role -> function) for exercise ``name``; print the pass line.
 
-    Raises ``CheckFailure`` (an AssertionError) naming the likely mistake. Under the grader
+    Raises ``CheckFailure`` (an AssertionError) naming the likely mistake; a notebook shows its
+    message only, and its frames stay on it for ``%debug``. Under the grader
     (``MLP_LAB_GRADER`` set) the judging happens in the grader's process instead.
     """
     if os.environ.get(GRADER_ENV):
@@ -104,9 +105,5 @@ def run_check(name: str, functions: dict, seed: int | None = None) -> None:
 
         serve(name, functions)
         return None
-    try:
-        line = judge_exercise(name, LocalCaller(functions), resolve_seed(seed))
-    except CheckFailure as failure:
-        raise failure.with_traceback(None) from None
-    print(line)
+    print(judge_exercise(name, LocalCaller(functions), resolve_seed(seed)))
     return None

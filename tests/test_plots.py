@@ -120,6 +120,7 @@ def test_fmt_shows_small_arrays_in_full_and_summarises_large_ones():
     large = fmt_array(np.array([[0.1, -0.31], [0.2, 0.0], [0.05, 0.3]]))
     assert large == "shape (3, 2)\n|.|max 0.31"
     assert fmt_array(2.0) == "2.00"
+    assert fmt_array(np.array([3.6e-3, 0.0137])) == "[3.6e-03 1.4e-02]"   # one format for all entries
 
 
 # --- training curves -------------------------------------------------------------------------
@@ -166,6 +167,19 @@ def test_plot_histories_compares_runs_by_name_on_a_given_axes():
     assert [t.get_text() for t in left.get_legend().get_texts()] == list(runs)
     np.testing.assert_allclose(left.get_lines()[3].get_ydata(), runs["Adam"]["loss"])
     assert not right.get_lines(), "plot_histories must draw only on the axes it was given"
+
+
+def test_histories_name_their_x_axis_and_label_a_log_axis_plainly_without_minor_labels():
+    assert plots.plot_history(fit_history(), keys="loss", x_label="step").axes[0].get_xlabel() == "step"
+    runs = {"none": {"loss": list(np.geomspace(0.6, 0.015, 600))}, "L2": {"loss": list(np.geomspace(0.6, 0.2, 600))}}
+    fig = plots.plot_histories(runs, key="loss", x_label="step", log_scale=True)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    assert ax.get_yscale() == "log" and ax.get_xlabel() == "step" and "by step" in ax.get_title()
+    assert not [t.get_text() for t in ax.get_yticklabels(minor=True) if t.get_text()], "no minor tick labels"
+    low, high = ax.get_ylim()
+    labels = [t.get_text() for t, v in zip(ax.get_yticklabels(), ax.get_yticks()) if low <= v <= high]
+    assert {"0.02", "0.05", "0.1", "0.2", "0.5"} <= set(labels), labels
 
 
 def test_plot_histories_explains_missing_validation_curves():
@@ -230,6 +244,20 @@ def test_plot_weight_images_uses_one_scale_centred_at_zero():
     assert any(ax.get_ylabel() == "weight" for ax in fig.axes), "a labelled colorbar"
     with pytest.raises(ValueError, match="transposed: pass W.T"):
         plots.plot_weight_images(W.T)
+
+
+def test_plot_weight_images_shows_chosen_units_each_on_its_own_scale():
+    rng = np.random.default_rng(4)
+    W = rng.normal(size=(784, 20)) * np.linspace(0.01, 1.0, 20)     # units of very different strength
+    fig = plots.plot_weight_images(W, units=[19, 0, 7], per_unit=True)
+    images = [im for ax in fig.axes for im in ax.get_images()]
+    assert [ax.get_title() for ax in fig.axes if ax.get_images()] == ["unit 19", "unit 0", "unit 7"]
+    for image, j in zip(images, (19, 0, 7)):
+        assert image.get_clim() == (-1.0, 1.0)
+        np.testing.assert_allclose(image.get_array(), W[:, j].reshape(28, 28) / np.abs(W[:, j]).max())
+    assert any("largest |weight|" in ax.get_ylabel() for ax in fig.axes), "the colour bar says how tiles are scaled"
+    with pytest.raises(ValueError, match="column indices in 0..19"):
+        plots.plot_weight_images(W, units=[20])
 
 
 def test_plot_weight_histograms_overlays_sets_on_shared_bins():
@@ -297,18 +325,53 @@ def test_plot_decision_boundary_shows_probabilities_and_the_points():
                              .startswith("class")])
     assert sorted(map(tuple, points)) == sorted(map(tuple, v["X"]))
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["class 0", "class 1"]
-    assert any(a.get_ylabel() == "predicted probability" for a in fig.axes), "a labelled colorbar"
+    (bar,) = [a for a in fig.axes if a is not ax]
+    assert bar.get_ylabel() == "probability of class 1", "a labelled colorbar"
+    ends = [t.get_text() for t in bar.get_yticklabels()]
+    assert ends[0] == "0: class 0" and ends[-1] == "1: class 1", "the scale's ends name the legend's classes"
+    fig = plots.plot_decision_boundary(predict, v["X"], v["y"], resolution=20, colorbar=False,
+                                       value_label="unused")
+    assert len(fig.axes) == 1, "colorbar=False leaves the colour scale to the caller (one for many panels)"
 
 
-@pytest.mark.parametrize("predict, colorbar", [
-    (lambda g: g[:, 0] - g[:, 1], "predicted score"),
-    (lambda g: (g[:, 0] > g[:, 1]).astype(int), "predicted class"),
-    (lambda g: np.column_stack([g[:, 0], g[:, 1], -g[:, 0]]), "predicted class"),
-])
-def test_plot_decision_boundary_accepts_scores_labels_and_class_columns(predict, colorbar):
+def test_plot_decision_boundary_with_scores_labels_a_score_scale():
     X = np.array([[0.0, 0.0], [1.0, 0.2], [0.3, 1.0]])
-    fig = plots.plot_decision_boundary(predict, X, [0, 1, 1], resolution=30)
-    assert any(a.get_ylabel() == colorbar for a in fig.axes)
+    fig = plots.plot_decision_boundary(lambda g: g[:, 0] - g[:, 1], X, [0, 1, 1], resolution=30)
+    assert any(a.get_ylabel() == "score" for a in fig.axes)
+
+
+@pytest.mark.parametrize("predict", [
+    lambda g: (g[:, 0] > g[:, 1]).astype(int) + (g[:, 0] > 0.8),
+    lambda g: np.column_stack([g[:, 0], g[:, 1], 0.8 - g[:, 0]]),
+], ids=["labels", "class-columns"])
+def test_plot_decision_boundary_colours_each_class_region_like_its_points(predict):
+    """Three classes: no colour scale (the legend names the classes); a region is a tint of its points' colour."""
+    X = np.array([[0.0, 0.0], [1.0, 0.2], [0.3, 1.0], [0.9, 0.1]])
+    y = np.array([2, 1, 0, 1])
+    fig = plots.plot_decision_boundary(predict, X, y, resolution=60)
+    (ax,) = fig.axes
+    points = {c.get_label(): c.get_facecolor()[0][:3] for c in ax.collections if c.get_label().startswith("class")}
+    regions = [c for c in ax.collections if not c.get_label().startswith("class")
+               and len(c.get_facecolor()) and c.get_facecolor()[0][3] < 1]
+    region_colours = {tuple(np.round(c.get_facecolor()[0][:3], 3)) for c in regions}
+    assert len(points) == 3 and len({tuple(c) for c in points.values()}) == 3, "three distinct class colours"
+    for colour in points.values():
+        assert tuple(np.round(colour, 3)) in region_colours
+        assert max(colour) - min(colour) > 0.3, "a strong colour, never near-white"
+
+
+def test_plot_decision_boundary_regions_from_class_columns_have_smooth_edges():
+    """Per-class columns give the true edge (here the line x1 + 0.3 x2 = 0.5), not a staircase of grid cells."""
+    def scores(g):
+        return np.column_stack([g[:, 0] + 0.3 * g[:, 1], 0.5 + 0 * g[:, 0]])
+
+    X = np.array([[0.0, 0.0], [1.0, 1.0]])
+    for predict, smooth in ((scores, True), (lambda g: scores(g).argmax(axis=1), False)):
+        fig = plots.plot_decision_boundary(predict, X, [0, 1], resolution=20, padding=0.0)
+        lines = [c for c in fig.axes[0].collections if getattr(c, "filled", True) is False]
+        vertices = np.concatenate([path.vertices for c in lines for path in c.get_paths()])
+        off = np.abs(vertices[:, 0] + 0.3 * vertices[:, 1] - 0.5).max()
+        assert (off < 1e-9) if smooth else (off > 0.01), off
 
 
 @pytest.mark.parametrize("predict, X, y, message", [
@@ -329,6 +392,8 @@ def test_plot_probabilities_draws_one_bar_per_class_with_its_value():
     assert_titled_and_labelled(ax)
     np.testing.assert_allclose([bar.get_height() for bar in ax.patches], probs[0])
     assert [t.get_text() for t in ax.texts] == [f"{p:.2f}" for p in probs[0]]
+    sure = plots.plot_probabilities(np.array([0.001, 0.995, 0.004]))
+    assert [t.get_text() for t in sure.axes[0].texts] == ["0.99"], "no row of 0.00 labels"
     assert "dog" in ax.get_title()
     colours = [bar.get_facecolor() for bar in ax.patches]
     assert colours[1] != colours[0] and colours[0] == colours[2] == colours[3], "the most likely class stands out"
@@ -447,6 +512,20 @@ def test_plot_gears_shows_the_values_and_gradients_passed_in():
     backward = [a for a in arrows if matplotlib.colors.same_color(a.get_edgecolor(), BACKWARD)]
     assert len(forward) == len(backward) == (len(stages) - 1) + len(side)
     assert not overlapping_texts(fig)
+
+
+def test_plot_gears_one_example_keeps_every_label_apart_and_one_format_per_array():
+    """Chapter 3's figure: one example, so every (1, 2) array is shown in full next to its neighbours."""
+    v = xor_network()
+    one = {k: (a[1:2] if isinstance(a, np.ndarray) and a.shape[:1] == (4,) else a) for k, a in v.items()}
+    one["dX"] = np.array([[3.6e-3, 0.0137]])     # a tiny entry beside an ordinary one
+    stages, side = gear_inputs(one)
+    for stage, local in zip(stages[1:], ("dZ1/dX = W1^T", "dA1/dZ1 = sigma'(Z1)", "dZ2/dA1 = W2^T",
+                                         "dA2/dZ2 = sigma'(Z2)", "dC/dA2 = A2 - Y")):
+        stage["local"] = local
+    fig = plots.plot_gears(stages, side=side)
+    assert not overlapping_texts(fig)
+    assert "dC/dX =\n[[3.6e-03 1.4e-02]]" in all_text(fig)
 
 
 def test_plot_gears_arrows_point_forward_left_to_right_and_gradients_back():

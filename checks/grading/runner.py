@@ -130,7 +130,7 @@ def _run_once(nb, run: Path, seed: int, limits: Limits, uid):
     nb_path, record, ini = judge / "submission.ipynb", judge / "record.json", judge / "pytest.ini"
     nbformat.write(nb, str(nb_path))
     ini.write_text("[pytest]\n")
-    cmd = [sys.executable, "-I", "-B", "-m", "pytest", str(nb_path), "-p", "checks.grading.plugin", "-p", "nbval.plugin",
+    cmd = [sys.executable, "-I", "-B", "-m", "pytest", str(nb_path), "-p", "checks.grading.plugin", "-p", "checks.run_all", "-p", "nbval.plugin",
            "--noconftest", "-c", str(ini), "--rootdir", str(judge), "-p", "no:cacheprovider",
            "--nbval-lax", "--nbval-kernel-name", KERNEL_NAME, "--nbval-cell-timeout", str(limits.cell_timeout),
            "--mlp-grading-record", str(record), "--mlp-grading-call-timeout", str(limits.cell_timeout),

@@ -77,25 +77,34 @@ def series(where: str, history: Mapping, key: str, run: str = "history") -> np.n
     return values
 
 
-def fmt_number(v: float) -> str:
-    """A number in at most about six characters: 2 decimals, or scientific when tiny or huge."""
+def _fits_decimals(v: float) -> bool:
+    return v == 0 or 0.005 <= abs(v) < 1e4 or not np.isfinite(v)
+
+
+def fmt_number(v: float, scientific: bool | None = None) -> str:
+    """A number in at most about six characters: 2 decimals, or scientific when tiny or huge
+    (``scientific`` forces one or the other, so that the entries of one array share a format)."""
     v = float(v)
     if not np.isfinite(v):
         return str(v)
-    if v == 0 or 0.005 <= abs(v) < 1e4:
+    if scientific is None:
+        scientific = not _fits_decimals(v)
+    if not scientific:
         text = f"{v:.2f}"
         return "0.00" if text == "-0.00" else text
     return f"{v:.1e}"
 
 
 def fmt_array(value, max_size: int = 4) -> str:
-    """Scalars as ``0.31``; arrays with at most ``max_size`` entries in full (one row per line);
+    """Scalars as ``0.31``; arrays with at most ``max_size`` entries in full (one row per line, all
+    entries in the same format);
     larger arrays as ``shape (4, 2)`` and ``|.|max 0.31`` on two lines."""
     a = np.asarray(value, dtype=float)
     if a.ndim == 0:
         return fmt_number(a)
     if a.size <= max_size and a.ndim <= 2:
-        texts = [fmt_number(v) for v in a.ravel()]
+        scientific = not all(_fits_decimals(v) for v in a.ravel())   # one format for every entry
+        texts = [fmt_number(v, scientific) for v in a.ravel()]
         width = max(len(t) for t in texts) if texts else 0
         cells = np.array([t.rjust(width) for t in texts], dtype=object).reshape(a.shape)
         if a.ndim == 1:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.colors import BoundaryNorm, TwoSlopeNorm
+from matplotlib.colors import TwoSlopeNorm, to_rgba
 
 from ._common import array, class_labels, new_axes
 
 _MARKERS = ("o", "s", "^", "D", "v", "P")
+# One strong colour per class (colour-blind-safe order), used for its points and, tinted, its region.
+CLASS_COLOURS = ("#1f5fa8", "#d9480f", "#2b8a3e", "#862e9c", "#e67700", "#0b7285")
 
 
 def plot_confusion_matrix(y_true, y_pred, n_classes: int = 10, title: str | None = None, ax=None,
@@ -58,26 +60,53 @@ def plot_confusion_matrix(y_true, y_pred, n_classes: int = 10, title: str | None
 
 
 def _grid_values(predict_fn, grid: np.ndarray) -> np.ndarray:
+    """predict_fn on the grid: (M,) values, or (M, K) per-class columns kept as they are."""
     where = "plot_decision_boundary"
     out = np.asarray(predict_fn(grid))
     if out.ndim == 2 and out.shape[1] == 1:
         out = out[:, 0]
-    elif out.ndim == 2 and out.shape[0] == len(grid) and out.shape[1] > 1:
-        out = out.argmax(axis=1)  # one column per class: show the predicted class
-    if out.shape != (len(grid),):
+    if out.shape != (len(grid),) and not (out.ndim == 2 and out.shape[0] == len(grid)):
         raise ValueError(f"{where}: predict_fn must map a grid of shape {grid.shape} to {len(grid)} values "
-                         f"(shape ({len(grid)},) or ({len(grid)}, 1)), got shape {out.shape}.")
+                         f"(shape ({len(grid)},) or ({len(grid)}, 1)), or to one column per class, "
+                         f"got shape {out.shape}.")
     if not np.issubdtype(out.dtype, np.number) and out.dtype != bool:
         raise ValueError(f"{where}: predict_fn must return numbers, got dtype {out.dtype}.")
     return out.astype(float)
 
 
+def _class_regions(ax, xx, yy, values: np.ndarray) -> None:
+    """Each class's region in a light tint of its colour, its edge a thin black line.
+
+    values: (R, R, K) per-class scores or probabilities, drawn with smooth edges (class k wins where
+    its margin over the best other class is positive), or (R, R) class labels (edges follow the grid).
+    """
+    ids = range(values.shape[-1]) if values.ndim == 3 else np.unique(values[np.isfinite(values)]).astype(int)
+    for k in ids:
+        tint = to_rgba(_class_colour(k), 0.28)
+        if values.ndim == 3:
+            others = np.delete(values, k, axis=-1).max(axis=-1)
+            margin = values[..., k] - others
+        else:
+            margin = np.where(values == k, 1.0, -1.0)
+        if margin.max() > 0:
+            ax.contourf(xx, yy, margin, levels=[0.0, margin.max() + 1.0], colors=[tint])
+            if margin.min() < 0:
+                ax.contour(xx, yy, margin, levels=[0.0], colors="black", linewidths=1.0)
+
+
+def _class_colour(k: int) -> str:
+    return CLASS_COLOURS[int(k) % len(CLASS_COLOURS)]
+
+
 def plot_decision_boundary(predict_fn, X, y, title: str | None = None, ax=None, resolution: int = 200,
-                           padding: float = 0.5):
+                           padding: float = 0.5, colorbar: bool = True, value_label: str | None = None):
     """Filled contour of predict_fn over the plane, with the data points coloured by class.
 
-    predict_fn: (M, 2) -> (M,) scores, probabilities or labels (or (M, K): the argmax class is shown).
-    X: (N, 2) points; y: (N,) class labels. The grid spans the data plus ``padding`` on each side.
+    predict_fn: (M, 2) -> (M,) probabilities of class 1 or scores (a colour scale, the 0.5 or 0 line
+    in black), (M,) class labels, or (M, K) one column per class (each class's region in its own
+    colour, the colour of its points). X: (N, 2) points; y: (N,) class labels. The grid spans the
+    data plus ``padding`` on each side. colorbar: draw the colour scale (False when several panels
+    share one); value_label: its label (default "probability of class 1" or "score").
     """
     where = "plot_decision_boundary"
     if not callable(predict_fn):
@@ -93,42 +122,44 @@ def plot_decision_boundary(predict_fn, X, y, title: str | None = None, ax=None, 
     xs, ys = np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
     xx, yy = np.meshgrid(xs, ys)
     grid = np.column_stack([xx.ravel(), yy.ravel()]).astype(X.dtype if X.dtype.kind == "f" else float)
-    values = _grid_values(predict_fn, grid).reshape(xx.shape)
+    values = _grid_values(predict_fn, grid)
+    values = values.reshape(xx.shape + values.shape[1:])
 
     fig, ax = new_axes(ax, (5.4, 4.4))
+    classes = np.unique(y)
     finite = values[np.isfinite(values)]
     vmin, vmax = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
-    is_labels = finite.size and np.all(finite == np.round(finite)) and len(np.unique(finite)) <= 10
+    is_labels = values.ndim == 3 or bool(finite.size and np.all(finite == np.round(finite))
+                                         and len(np.unique(finite)) <= 10)
     if is_labels:
-        classes = np.arange(int(vmin), int(vmax) + 2) - 0.5
-        if len(classes) < 3:
-            classes = np.array([vmin - 0.5, vmin + 0.5, vmin + 1.5])
-        cmap = plt.get_cmap("RdBu_r", len(classes) - 1)
-        filled = ax.contourf(xx, yy, values, levels=classes, cmap=cmap, norm=BoundaryNorm(classes, cmap.N),
-                             alpha=0.45)
-        bar_label, boundary = "predicted class", None
-    elif vmin >= 0.0 and vmax <= 1.0:
-        filled = ax.contourf(xx, yy, values, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6)
-        bar_label, boundary = "predicted probability", 0.5
+        _class_regions(ax, xx, yy, values)
+        colours = [_class_colour(label) for label in classes]
     else:
-        centre = 0.0 if vmin < 0 < vmax else (vmin + vmax) / 2
-        if vmin == vmax:
-            vmin, vmax = vmin - 1, vmax + 1
-        filled = ax.contourf(xx, yy, values, levels=15, cmap="RdBu_r", alpha=0.6,
-                             norm=TwoSlopeNorm(centre, vmin, vmax))
-        bar_label, boundary = "predicted score", 0.0
-    if boundary is not None and finite.size and finite.min() < boundary < finite.max():
-        ax.contour(xx, yy, values, levels=[boundary], colors="black", linewidths=1.5)
-    colorbar = fig.colorbar(filled, ax=ax, label=bar_label)
-    if is_labels:
-        colorbar.set_ticks(np.arange(int(vmin), int(vmax) + 1))
+        probability = vmin >= 0.0 and vmax <= 1.0
+        if probability:
+            filled = ax.contourf(xx, yy, values, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6)
+            boundary = 0.5
+        else:
+            centre = 0.0 if vmin < 0 < vmax else (vmin + vmax) / 2
+            if vmin == vmax:
+                vmin, vmax = vmin - 1, vmax + 1
+            filled = ax.contourf(xx, yy, values, levels=15, cmap="RdBu_r", alpha=0.6,
+                                 norm=TwoSlopeNorm(centre, vmin, vmax))
+            boundary = 0.0
+        if finite.size and finite.min() < boundary < finite.max():
+            ax.contour(xx, yy, values, levels=[boundary], colors="black", linewidths=1.5)
+        if colorbar:
+            label = value_label or ("probability of class 1" if probability else "score")
+            bar = fig.colorbar(filled, ax=ax, label=label)
+            if probability:   # the ends of the scale are the two classes of the legend
+                bar.set_ticks([0.0, 0.5, 1.0], labels=["0: class 0", "0.5", "1: class 1"])
+        cmap = plt.get_cmap("RdBu_r")   # points in the colour their class has on the scale
+        colours = [cmap(0.1 if len(classes) == 1 else 0.1 + 0.8 * k / (len(classes) - 1))
+                   for k in range(len(classes))]
 
-    colors = plt.get_cmap("RdBu_r")
-    classes = np.unique(y)
     for k, label in enumerate(classes):
         mask = y == label
-        shade = 0.1 if len(classes) == 1 else 0.1 + 0.8 * k / (len(classes) - 1)
-        ax.scatter(X[mask, 0], X[mask, 1], s=60 if len(X) <= 50 else 18, color=colors(shade),
+        ax.scatter(X[mask, 0], X[mask, 1], s=60 if len(X) <= 50 else 18, color=colours[k],
                    marker=_MARKERS[k % len(_MARKERS)], edgecolor="black", linewidth=0.8, label=f"class {label}",
                    zorder=3)
     ax.set_xlim(lo[0], hi[0])
@@ -141,7 +172,7 @@ def plot_decision_boundary(predict_fn, X, y, title: str | None = None, ax=None, 
 
 
 def plot_probabilities(probs, labels=None, title: str | None = None, ax=None):
-    """Bar chart of one softmax output p_k, the most likely class highlighted.
+    """Bar chart of one softmax output p_k, the most likely class highlighted, bars of 0.005 or more labelled.
 
     probs: (K,) or (1, K), non-negative and summing to 1. labels: K class names (default 0..K-1).
     """
@@ -169,7 +200,8 @@ def plot_probabilities(probs, labels=None, title: str | None = None, ax=None):
     ax.bar(positions, probs, color=colors, edgecolor="#1f3a5f", linewidth=0.6)
     if K <= 20:
         for k, p in enumerate(probs):
-            ax.text(k, p + 0.02, f"{p:.2f}", ha="center", va="bottom", fontsize=8 if K <= 12 else 6.5)
+            if p >= 0.005:   # a bar that rounds to 0.00 carries no label: rows of "0.00" are clutter
+                ax.text(k, p + 0.02, f"{p:.2f}", ha="center", va="bottom", fontsize=8 if K <= 12 else 6.5)
     ax.set_xticks(positions, names)
     ax.set_ylim(0, 1.12)
     ax.set_xlabel("class")

@@ -13,13 +13,15 @@ from matplotlib.patches import Circle, FancyArrowPatch, Polygon
 
 from ._common import BACKWARD, FORWARD, fmt_array, new_axes
 
-SPACING = 4.2        # distance between chain gears (data units)
+SPACING = 4.2        # least distance between chain gears (data units); wider when labels need it
 ROW = 5.0            # distance from the chain row to a row of side gears
 CHAIN_R, SIDE_R = 1.0, 0.72
 GAP = 0.22           # half the distance between a forward arrow and its gradient arrow
 UNIT_INCHES = 0.4    # figure inches per data unit when the figure is created here
 TEXT = dict(family="monospace", fontsize=8.5, linespacing=1.15)
 LINE = 8.5 * 1.15 * 1.2 / (72 * UNIT_INCHES)  # height of one text line in data units
+CHAR = 8.5 * 0.61 / (72 * UNIT_INCHES)        # width of one monospace character in data units
+SHIFT = 0.4          # how far a "left"/"right" text block sits from the gear's vertical axis
 
 
 def _gear_outline(cx: float, cy: float, r: float, teeth: int) -> np.ndarray:
@@ -68,7 +70,7 @@ def _annotate(ax, x, y, name: str, value, grad, local, value_at: str, grad_at: s
     offset = r + 0.32
     for block, where, above, color in ((f"{name} =\n{fmt_array(value)}", value_at, True, FORWARD),
                                        (f"dC/d{name} =\n{fmt_array(grad)}", grad_at, False, BACKWARD)):
-        dx, ha = {"centre": (0.0, "center"), "right": (0.4, "left"), "left": (-0.4, "right")}[where]
+        dx, ha = {"centre": (0.0, "center"), "right": (SHIFT, "left"), "left": (-SHIFT, "right")}[where]
         text = ax.text(x + dx, y + offset if above else y - offset, block, ha=ha, va="bottom" if above else "top",
                        color=color, zorder=3, **TEXT)
         if not above and local:  # the note hangs under the gradient block, aligned with it
@@ -85,6 +87,21 @@ def _height(gear, above: bool) -> float:
     lines = 1 + fmt_array(gear["grad"]).count("\n") + 1
     note = (_local_text(gear["local"]).count("\n") + 1) * LINE if gear.get("local") else 0.0
     return lines * LINE + note + 0.1
+
+
+def _span(gear, value_at: str, grad_at: str) -> tuple[float, float]:
+    """Horizontal extent (left, right) of a chain gear's text blocks, relative to its centre."""
+    lines = {value_at: [f"{gear['name']} ="] + fmt_array(gear["value"]).split("\n")}
+    grad = [f"dC/d{gear['name']} ="] + fmt_array(gear["grad"]).split("\n")
+    grad += _local_text(gear["local"]).split("\n") if gear.get("local") else []
+    lines[grad_at] = lines.get(grad_at, []) + grad
+    left, right = -CHAIN_R, CHAIN_R
+    for where, block in lines.items():
+        width = CHAR * max(len(line) for line in block)
+        lo, hi = {"centre": (-width / 2, width / 2), "right": (SHIFT, SHIFT + width),
+                  "left": (-SHIFT - width, -SHIFT)}[where]
+        left, right = min(left, lo), max(right, hi)
+    return left, right
 
 
 def _check_gear(where: str, label: str, gear, required: tuple[str, ...]) -> None:
@@ -152,8 +169,15 @@ def plot_gears(stages: list, title: str | None = None, ax=None, side: list | Non
     where = "plot_gears"
     attached = _validate(where, stages, side)
     n = len(stages)
-    left = -CHAIN_R - 1.6 - (1.7 if attached[str(stages[0]["name"])] else 0.0)
-    right = (n - 1) * SPACING + CHAIN_R + 1.6 + (1.7 if attached[str(stages[-1]["name"])] else 0.0)
+    places = []   # where each chain gear's value and gradient blocks go
+    for stage in stages:
+        gears = attached[str(stage["name"])]
+        places.append(("right" if len(gears) >= 2 else "centre", "right" if gears else "centre"))
+    spans = [_span(stage, *place) for stage, place in zip(stages, places)]
+    spacing = max([SPACING] + [a[1] - b[0] + 0.35 for a, b in zip(spans, spans[1:])])
+    left = min(-CHAIN_R - 1.6 - (1.7 if attached[str(stages[0]["name"])] else 0.0), spans[0][0] - 0.2)
+    right = max((n - 1) * spacing + CHAIN_R + 1.6 + (1.7 if attached[str(stages[-1]["name"])] else 0.0),
+                (n - 1) * spacing + spans[-1][1] + 0.2)
     sides = list(attached.values())
     top = max([CHAIN_R + 0.5 + _height(stage, True) for stage in stages]
               + [ROW + SIDE_R + 0.5 + _height(gears[1], True) for gears in sides if len(gears) >= 2])
@@ -161,15 +185,14 @@ def plot_gears(stages: list, title: str | None = None, ax=None, side: list | Non
                   + [ROW + SIDE_R + 0.5 + _height(gears[0], False) for gears in sides if gears])
     fig, ax = new_axes(ax, ((right - left) * UNIT_INCHES, (top - bottom) * UNIT_INCHES + 0.7))
 
-    for i, stage in enumerate(stages):
-        x, name = i * SPACING, str(stage["name"])
+    for i, (stage, (value_at, grad_at)) in enumerate(zip(stages, places)):
+        x, name = i * spacing, str(stage["name"])
         gears = attached[name]
         _draw_gear(ax, x, 0.0, CHAIN_R, name, "cost" if i == n - 1 else "chain")
         _annotate(ax, x, 0.0, name, stage["value"], stage["grad"], stage.get("local"),
-                  value_at="right" if len(gears) >= 2 else "centre", grad_at="right" if gears else "centre",
-                  r=CHAIN_R)
+                  value_at=value_at, grad_at=grad_at, r=CHAIN_R)
         if i + 1 < n:
-            a, b = x + CHAIN_R + 0.25, x + SPACING - CHAIN_R - 0.25
+            a, b = x + CHAIN_R + 0.25, x + spacing - CHAIN_R - 0.25
             _arrow(ax, (a, GAP), (b, GAP), FORWARD)
             _arrow(ax, (b, -GAP), (a, -GAP), BACKWARD)
         for k, gear in enumerate(gears):

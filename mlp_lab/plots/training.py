@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter, PercentFormatter
 
 from ._common import history_dict, new_axes, series
 
@@ -17,19 +17,25 @@ def _axis_name(key: str) -> str:
     return ("validation " + name) if key.startswith("val_") else name
 
 
-def _style_epoch_axis(ax, key: str) -> None:
-    ax.set_xlabel("epoch")
+def _style_axes(ax, key: str, x_label: str, log_scale: bool = False) -> None:
+    ax.set_xlabel(x_label)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if log_scale:   # ticks at 1, 2, 5 times powers of ten, written plainly; no labelled minor ticks
+        ax.set_yscale("log")
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
     if key.removeprefix("val_") == "acc":
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.grid(alpha=0.3)
 
 
-def plot_history(history: dict, keys=("loss", "acc"), title: str | None = None):
+def plot_history(history: dict, keys=("loss", "acc"), title: str | None = None, x_label: str = "epoch"):
     """Train vs validation curves of one run, one panel per key, x = epoch (1-based).
 
     history: the dict from ``mlp_lab.fit`` (lists ``loss``, ``acc``, ``val_loss``, ``val_acc``,
     ``seconds``; the ``val_*`` lists may be empty). keys: e.g. ``("loss", "acc")`` or ``"loss"``.
+    x_label: what one entry is, e.g. "step" for a history recorded once per full-batch step.
     """
     where = "plot_history"
     history = history_dict(where, history)
@@ -52,7 +58,7 @@ def plot_history(history: dict, keys=("loss", "acc"), title: str | None = None):
                 raise ValueError(f"{where}: history[{val_key!r}] has {val.size} entries but history[{key!r}] "
                                  f"has {train.size}; they must cover the same epochs.")
             ax.plot(epochs, val, marker=marker, ms=4, linestyle="--", label="validation")
-        _style_epoch_axis(ax, key)
+        _style_axes(ax, key, x_label)
         ax.set_ylabel(_axis_name(key))
         ax.set_title(_axis_name(key).capitalize())
         ax.legend()
@@ -60,11 +66,13 @@ def plot_history(history: dict, keys=("loss", "acc"), title: str | None = None):
     return fig
 
 
-def plot_histories(histories: dict[str, dict], key: str = "loss", title: str | None = None, ax=None):
+def plot_histories(histories: dict[str, dict], key: str = "loss", title: str | None = None, ax=None,
+                   x_label: str = "epoch", log_scale: bool = False):
     """Several runs compared on one axes (e.g. SGD / momentum / RMSProp / Adam), legend by name.
 
     histories: ``{name: history}`` with each history from ``mlp_lab.fit``. key: the list to plot,
-    e.g. ``"loss"``, ``"val_acc"`` or ``"seconds"``; x = epoch (1-based).
+    e.g. ``"loss"``, ``"val_acc"`` or ``"seconds"``; x = epoch (1-based), or what ``x_label`` names.
+    log_scale: a logarithmic y axis labelled at 1, 2 and 5 times powers of ten.
     """
     where = "plot_histories"
     if not isinstance(histories, dict) or not histories:
@@ -78,8 +86,8 @@ def plot_histories(histories: dict[str, dict], key: str = "loss", title: str | N
             raise ValueError(f"{where}: histories[{name!r}][{key!r}] is empty.{hint}")
         epochs = np.arange(1, values.size + 1)
         ax.plot(epochs, values, marker="o" if values.size <= 30 else None, ms=3.5, label=str(name))
-    _style_epoch_axis(ax, key)
+    _style_axes(ax, key, x_label, log_scale)
     ax.set_ylabel(_axis_name(key))
-    ax.set_title(title or f"{_axis_name(key).capitalize()} by epoch")
+    ax.set_title(title or f"{_axis_name(key).capitalize()} by {x_label}")
     ax.legend(title="run")
     return fig

@@ -8,11 +8,14 @@ import numpy as np
 from ._common import array, grid_shape, new_axes, panel_count
 
 
-def plot_weight_images(W, n: int = 16, shape: tuple[int, int] = (28, 28), title: str | None = None):
-    """The first n columns of a first-layer weight matrix, each shown as an image.
+def plot_weight_images(W, n: int = 16, shape: tuple[int, int] = (28, 28), title: str | None = None,
+                       units=None, per_unit: bool = False):
+    """Columns of a first-layer weight matrix, each shown as an image.
 
     W: (784, n_hidden) (batch-first layout, column j feeds hidden unit j); shape: the picture size.
-    Diverging colours centred at 0 on one shared scale (red positive, blue negative).
+    units: which columns to show (default the first n). Diverging colours centred at 0, red positive,
+    blue negative, on one shared scale, or with ``per_unit`` each tile on its own symmetric scale
+    (so weak units show their pattern too; the colour bar then reads in fractions of each tile's max).
     """
     where = "plot_weight_images"
     W = array(where, "W", W, ndim=2)
@@ -21,19 +24,29 @@ def plot_weight_images(W, n: int = 16, shape: tuple[int, int] = (28, 28), title:
         hint = " It looks transposed: pass W.T." if W.shape[1] == size else ""
         raise ValueError(f"{where}: W must have shape ({size}, n_hidden) for pictures of shape {tuple(shape)}, "
                          f"got {W.shape}.{hint}")
-    count = panel_count(where, n, W.shape[1], "hidden units")
+    if units is None:
+        units = np.arange(panel_count(where, n, W.shape[1], "hidden units"))
+    units = array(where, "units", units, ndim=1)
+    if units.size == 0 or units.dtype.kind not in "iu" or units.min() < 0 or units.max() >= W.shape[1]:
+        raise ValueError(f"{where}: units must be column indices in 0..{W.shape[1] - 1}, got {units!r:.80}.")
+    count = units.size
     rows, cols = grid_shape(count)
     fig, axes = plt.subplots(rows, cols, figsize=(1.2 * cols + 1.0, 1.3 * rows + 0.5),
                              layout="constrained", squeeze=False)
-    limit = float(np.max(np.abs(W[:, :count]))) or 1.0
+    shown = W[:, units]
+    limits = np.abs(shown).max(axis=0) if per_unit else np.full(count, np.abs(shown).max())
+    limits[limits == 0] = 1.0
     image = None
     for j, ax in enumerate(axes.flat):
         ax.set_axis_off()
         if j >= count:
             continue
-        image = ax.imshow(W[:, j].reshape(shape), cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
-        ax.set_title(f"unit {j}", fontsize=9)
-    fig.colorbar(image, ax=axes, shrink=0.8, label="weight")
+        tile = shown[:, j].reshape(shape) / (limits[j] if per_unit else 1.0)
+        limit = 1.0 if per_unit else limits[j]
+        image = ax.imshow(tile, cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
+        ax.set_title(f"unit {units[j]}", fontsize=9)
+    label = "weight / largest |weight| of its tile" if per_unit else "weight"
+    fig.colorbar(image, ax=axes, shrink=0.8, label=label)
     fig.suptitle(title or "First-layer weights as images (red +, blue -)")
     return fig
 
