@@ -97,6 +97,12 @@ def grade_notebook(path: Path, chapters: dict, seed: int, limits: Limits):
     return chapter, record, results, feedback
 
 
+def _timed(function, *args):
+    """``function(*args)`` as a tuple, with the wall-clock seconds it took appended."""
+    start = time.perf_counter()
+    return (*function(*args), time.perf_counter() - start)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m checks.grade", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -108,6 +114,9 @@ def main(argv=None) -> int:
     parser.add_argument("--cell-timeout", type=int, default=Limits.cell_timeout)
     parser.add_argument("--memory-mb", type=int, default=Limits.memory_mb)
     parser.add_argument("--cpu-seconds", type=int, default=Limits.cpu_seconds)
+    parser.add_argument("--visibility", default="visible",
+                        choices=("visible", "hidden", "after_due_date", "after_published"),
+                        help="Gradescope visibility of the results (default: visible, Gradescope's default)")
     parser.add_argument("--gradescope", type=Path, help="also write this learner's results.json here "
                         "(inside Gradescope: /autograder/results/results.json; needs exactly one learner)")
     args = parser.parse_args(argv)
@@ -126,7 +135,7 @@ def main(argv=None) -> int:
     start = time.perf_counter()
     print(f"grading {len(jobs)} notebook(s) from {len(learners)} learner(s) with {args.jobs} worker(s)", flush=True)
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        graded = list(pool.map(lambda job: (job, grade_notebook(job[1], chapters, seed, limits)), jobs))
+        graded = list(pool.map(lambda job: (job, _timed(grade_notebook, job[1], chapters, seed, limits)), jobs))
     seconds = time.perf_counter() - start
 
     in_batch = [name for name in chapters if any(ch is not None and ch.name == name for _, (ch, *_) in graded)]
@@ -136,7 +145,7 @@ def main(argv=None) -> int:
         folder = args.out / learner
         (folder / "feedback").mkdir(parents=True, exist_ok=True)
         notebooks, exercises, done = [], {}, set()
-        for (who, path), (chapter, record, results, feedback) in graded:
+        for (who, path), (chapter, record, results, feedback, _) in graded:
             if who != learner:
                 continue
             if chapter is not None and chapter.name in done and results is not None:
@@ -158,7 +167,8 @@ def main(argv=None) -> int:
         exercises = {ex: exercises[ex] for ex in exercise_names if ex in exercises}
         summary = reports.learner_summary(learner, notebooks, exercises)
         reports.write_json(folder / "grade.json", summary)
-        results_json = reports.gradescope_results(summary, seconds)
+        taken = sum(result[-1] for (who, _), result in graded if who == learner)
+        results_json = reports.gradescope_results(summary, taken, args.visibility)
         reports.write_json(folder / "results.json", results_json)
         if args.gradescope:
             args.gradescope.parent.mkdir(parents=True, exist_ok=True)
