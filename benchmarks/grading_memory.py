@@ -10,6 +10,7 @@ while this script samples its whole process tree (grader, pytest judge, kernel) 
 
     OPENBLAS_NUM_THREADS=1 MLP_LAB_MNIST_DIR=../shared/data/mnist .venv/bin/python benchmarks/grading_memory.py
     .venv/bin/python benchmarks/grading_memory.py chapters/solutions/06_mnist.ipynb
+    .venv/bin/python benchmarks/grading_memory.py --autograder ROOT   # one run of ROOT/run_autograder
 
 Needs psutil (installed with Jupyter). Choose a container with room above the largest PSS peak.
 """
@@ -17,6 +18,7 @@ Needs psutil (installed with Jupyter). Choose a container with room above the la
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -42,25 +44,29 @@ def sample_tree(proc: psutil.Process) -> tuple[int, int, int]:
     return pss, rss, vms
 
 
-def measure(notebook: Path, seed: int) -> dict:
-    """Grade ``notebook`` as a one-learner class; return its peaks (MB) and wall-clock seconds."""
+def measure(cmd: list, env=None) -> dict:
+    """Run ``cmd``; return the peaks (MB) of its process tree and its wall-clock seconds."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    tree = psutil.Process(proc.pid)
+    peaks = [0, 0, 0]
+    while proc.poll() is None:
+        peaks = [max(a, b) for a, b in zip(peaks, sample_tree(tree))]
+        time.sleep(0.05)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr.read().decode()[-2000:]}")
+    return {"pss": peaks[0] / MB, "rss": peaks[1] / MB, "vms": peaks[2] / MB, "seconds": seconds}
+
+
+def grade_alone(notebook: Path, seed: int) -> dict:
+    """Grade ``notebook`` as a one-learner class, one notebook at a time."""
     with tempfile.TemporaryDirectory(prefix="mlp-memory-") as tmp:
         learner = Path(tmp) / "class" / "learner"
         learner.mkdir(parents=True)
         shutil.copy(notebook, learner / notebook.name)
-        cmd = [sys.executable, "-m", "checks.grade", str(learner), "--out", str(Path(tmp) / "out"),
-               "-j", "1", "--seed", str(seed)]
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        tree = psutil.Process(proc.pid)
-        peaks = [0, 0, 0]
-        while proc.poll() is None:
-            peaks = [max(a, b) for a, b in zip(peaks, sample_tree(tree))]
-            time.sleep(0.05)
-        seconds = time.perf_counter() - start
-        if proc.returncode != 0:
-            raise SystemExit(f"grading {notebook.name} failed:\n{proc.stderr.read().decode()[-2000:]}")
-    return {"pss": peaks[0] / MB, "rss": peaks[1] / MB, "vms": peaks[2] / MB, "seconds": seconds}
+        return measure([sys.executable, "-m", "checks.grade", str(learner), "--out", str(Path(tmp) / "out"),
+                        "-j", "1", "--seed", str(seed)])
 
 
 def main(argv=None) -> int:
@@ -68,12 +74,19 @@ def main(argv=None) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path,
                         default=sorted((ROOT / "chapters" / "solutions").glob("[0-9][0-9]_*.ipynb")))
     parser.add_argument("--seed", type=int, default=424242)
+    parser.add_argument("--autograder", type=Path, help="measure one run of ROOT/run_autograder instead "
+                        "(an unpacked, set-up Gradescope bundle with an upload in ROOT/submission)")
     args = parser.parse_args(argv)
-    print("| chapter | peak PSS (MB) | peak RSS sum (MB) | largest VMS (MB) | wall-clock (s) |")
+    print("| what | peak PSS (MB) | peak RSS sum (MB) | largest VMS (MB) | wall-clock (s) |")
     print("| --- | --- | --- | --- | --- |")
-    for nb in args.notebooks:
-        m = measure(nb.resolve(), args.seed)
-        print(f"| {nb.stem} | {m['pss']:.0f} | {m['rss']:.0f} | {m['vms']:.0f} | {m['seconds']:.0f} |", flush=True)
+    if args.autograder:
+        runs = {"run_autograder": lambda: measure([str(args.autograder / "run_autograder")],
+                                                  {**os.environ, "MLP_LAB_AUTOGRADER_ROOT": str(args.autograder)})}
+    else:
+        runs = {nb.stem: lambda nb=nb: grade_alone(nb.resolve(), args.seed) for nb in args.notebooks}
+    for name, run in runs.items():
+        m = run()
+        print(f"| {name} | {m['pss']:.0f} | {m['rss']:.0f} | {m['vms']:.0f} | {m['seconds']:.0f} |", flush=True)
     return 0
 
 
