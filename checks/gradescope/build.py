@@ -26,8 +26,8 @@ VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 #: "required": the grader must sandbox every notebook, or it refuses and results.json says why.
 #: "off": grade without a sandbox (for containers whose seccomp profile blocks bubblewrap).
 SANDBOX_MODES = ("required", "off")
-DEFAULT_TIME_LIMIT = 540       # seconds: under Gradescope's default autograder timeout of 10 minutes
-DEFAULT_MEMORY_MB = 2048       # address space of one kernel (measured need, README "Gradescope")
+DEFAULT_TIME_LIMIT = 540       # seconds: a minute under a 10-minute autograder timeout
+DEFAULT_MEMORY_MB = 2048       # address space of one kernel: chapter 06's kernel peaks at 1438 MB (README)
 DEFAULT_CELL_TIMEOUT = 120     # seconds of wall-clock per cell
 CODE_SUFFIXES = (".py", ".sh")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)   # fixed, so the same inputs give the same zip
@@ -110,7 +110,7 @@ def main(argv=None) -> int:
                         help="when learners see their results (Gradescope's default: visible)")
     parser.add_argument("--time-limit", type=int, default=DEFAULT_TIME_LIMIT,
                         help="seconds for grading one submission; keep it under the autograder timeout "
-                             "set in Gradescope (default %(default)s, for Gradescope's default 10 minutes)")
+                             "set in Gradescope (default %(default)s, for a 10-minute timeout)")
     parser.add_argument("--sandbox", choices=SANDBOX_MODES, default="required",
                         help="required (default): refuse to grade where the sandbox cannot run; "
                              "off: grade without it (learner code then runs unconfined in the container)")

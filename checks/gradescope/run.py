@@ -48,6 +48,7 @@ def main() -> int:
 
 
 def grade_submission(root: Path, started: float) -> dict:
+    """The results of grading ``root/submission`` against ``root/source/assignment.json``."""
     config = json.loads((root / "source" / "assignment.json").read_text())
     seed = read_seed(root / "grading-seed")
     course, expected = config["course"], config["chapters"]
@@ -75,11 +76,12 @@ def grade_submission(root: Path, started: float) -> dict:
             chapter_tests, chapter_notes = grade_chapter(path, chapter, Path(work) / chapter, root, config,
                                                           seed, deadline)
             tests += chapter_tests
-            notes += [f"`{rel}` was graded as {chapter}."] + [f"`{rel}`: {n}" for n in chapter_notes]
+            notes += [f"`{rel}` {chapter_notes[0]}"] + [f"`{rel}`: {n}" for n in chapter_notes[1:]]
     return results.assemble(tests, notes, config["visibility"])
 
 
 def read_seed(path: Path) -> int:
+    """The seed ``setup.sh`` moved out of the source folder (an error for the instructor if absent)."""
     try:
         return int(path.read_text().strip())
     except (OSError, ValueError):
@@ -87,7 +89,9 @@ def read_seed(path: Path) -> int:
 
 
 def grade_chapter(path: Path, chapter: str, work: Path, root: Path, config: dict, seed: int, deadline: float):
-    """Run the grader on one notebook; return (tests, notes). The upload itself is only read."""
+    """Run the grader on one notebook; return (tests, notes), the first note saying how it went.
+
+    The upload itself is only read: the grader gets a copy named after the chapter."""
     learner, released, out = work / "learner", work / "released", work / "out"
     learner.mkdir(parents=True)
     released.mkdir()
@@ -99,27 +103,29 @@ def grade_chapter(path: Path, chapter: str, work: Path, root: Path, config: dict
     if config["sandbox"] == "off":
         cmd += NO_SANDBOX_ARGS
     env = {**os.environ, SEED_ENV: str(seed)}
+    exercises = config["course"][chapter]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         log, _ = proc.communicate(timeout=max(1.0, deadline - time.monotonic()))
     except subprocess.TimeoutExpired:
         kill_tree(proc)
-        return results.zero_tests(chapter, config["course"][chapter],
-                                  f"Grading this notebook was stopped: the time limit of {config['time_limit']} s "
-                                  "for the whole submission ran out (look for a cell that runs too long, "
-                                  "such as a loop that never ends).", "time_limit"), []
-    print(log.decode(errors="replace"))   # Gradescope keeps stdout for the instructor
+        why = (f"Grading this notebook was stopped: the time limit of {config['time_limit']} s for the whole "
+               "submission ran out (look for a cell that runs too long, such as a loop that never ends).")
+        return results.zero_tests(chapter, exercises, why, "time_limit"), [f"({chapter}) was stopped: no time left."]
+    log = log.decode(errors="replace")
+    print(log)   # Gradescope keeps stdout for the instructor
     graded = out / "learner" / "results.json"
     if proc.returncode != 0 or not graded.exists():
-        lines = [ln for ln in log.decode(errors="replace").splitlines() if ln.strip()]
+        lines = [ln for ln in log.splitlines() if ln.strip()]
         last = lines[-1][:300] if lines else f"exit status {proc.returncode}"
-        return results.zero_tests(chapter, config["course"][chapter],
-                                  f"The grader failed on this notebook and could not grade it: `{last}`. "
-                                  "Check that the file opens in Jupyter; if it does, please tell your "
-                                  "instructor.", "grader_failed"), []
+        why = (f"The grader failed on this notebook and could not grade it: `{last}`. Check that the file "
+               "opens in Jupyter; if it does, please tell your instructor.")
+        return results.zero_tests(chapter, exercises, why, "grader_failed"), [f"({chapter}) could not be graded."]
     report = json.loads((out / "learner" / "grade.json").read_text())
     notes = [n for nb in report["notebooks"] for n in [*nb.get("events", []), nb.get("error")] if n]
-    return json.loads(graded.read_text())["tests"], notes
+    tests = json.loads(graded.read_text())["tests"]
+    score, maximum = sum(t["score"] for t in tests), sum(t["max_score"] for t in tests)
+    return tests, [f"was graded as {chapter}: {score:g} / {maximum:g} points.", *notes]
 
 
 def kill_tree(proc: subprocess.Popen) -> None:
