@@ -24,7 +24,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from checks.gradescope import build
+from checks.gradescope import build, upload
 from checks.nbtools import release
 from test_grading import chapter, with_body
 
@@ -341,3 +341,22 @@ def test_setup_script_is_executable_and_knows_its_steps(tmp_path):
     assert script.stat().st_mode & stat.S_IXUSR
     proc = subprocess.run(["bash", str(script), "nonsense"], capture_output=True, text=True)
     assert proc.returncode == 2 and "unknown step 'nonsense'" in proc.stderr
+
+
+def test_upload_sorting_without_grading(tmp_path):
+    """Which file is graded as which chapter, and why the others are not (no grader involved)."""
+    course = {"01_mini": {"sigmoid": 2, "linear_forward": 3}, "02_other": {"softmax": 4}}
+    write(chapter(), tmp_path / "up" / "01_mini.ipynb")
+    write(chapter(), tmp_path / "up" / "old" / "01_mini_copy.ipynb")
+    write(other_chapter(), tmp_path / "up" / "mine.ipynb")                 # chapter 02 by its exercises
+    write(new_notebook(), tmp_path / "up" / "scratch.ipynb")
+    (tmp_path / "up" / "broken.ipynb").write_text("{not json")
+    (tmp_path / "outside.ipynb").write_text("{}")
+    (tmp_path / "up" / "link.ipynb").symlink_to(tmp_path / "outside.ipynb")
+    found = upload.scan(tmp_path / "up", course, ["01_mini"])
+    assert found.notebooks == {"01_mini": tmp_path / "up" / "01_mini.ipynb"}
+    notes = "\n".join(found.notes)
+    assert "`old/01_mini_copy.ipynb` is a second notebook for 01_mini; `01_mini.ipynb` was graded" in notes
+    assert "`mine.ipynb` is chapter 02_other, which this assignment does not cover" in notes
+    assert "`scratch.ipynb` matches no chapter" in notes and "`broken.ipynb` matches no chapter" in notes
+    assert "`link.ipynb` is a symbolic link" in notes
