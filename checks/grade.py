@@ -103,6 +103,12 @@ def check_sandbox(unsafe: bool) -> None:
                 "--unsafe-no-sandbox (see the README's threat model).") from None
 
 
+def _timed(function, *args):
+    """``function(*args)`` as a tuple, with the wall-clock seconds it took appended."""
+    start = time.perf_counter()
+    return (*function(*args), time.perf_counter() - start)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m checks.grade", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -122,6 +128,9 @@ def main(argv=None) -> int:
                         help="seconds of wall-clock for one run of a notebook")
     parser.add_argument("--unsafe-no-sandbox", action="store_true",
                         help="grade without the sandbox (learner code runs with your rights): never for a real class")
+    parser.add_argument("--visibility", default="visible",
+                        choices=("visible", "hidden", "after_due_date", "after_published"),
+                        help="Gradescope visibility of the results (default: visible, Gradescope's default)")
     parser.add_argument("--gradescope", type=Path, help="also write this learner's results.json here "
                         "(inside Gradescope: /autograder/results/results.json; needs exactly one learner)")
     from_env = os.environ.pop(SEED_ENV, None)   # before anything else can start a process
@@ -147,7 +156,7 @@ def main(argv=None) -> int:
     try:
         snapshot(learners, copies)
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-            graded = list(pool.map(lambda job: (job, grade_notebook(job[1], chapters, seed, limits)), jobs))
+            graded = list(pool.map(lambda job: (job, _timed(grade_notebook, job[1], chapters, seed, limits)), jobs))
     finally:
         shutil.rmtree(copies, ignore_errors=True)
     seconds = time.perf_counter() - start
@@ -159,7 +168,7 @@ def main(argv=None) -> int:
         folder = args.out / learner
         (folder / "feedback").mkdir(parents=True, exist_ok=True)
         notebooks, exercises, done = [], {}, set()
-        for (who, _), (chapter, record, results, feedback) in graded:
+        for (who, _), (chapter, record, results, feedback, _) in graded:
             if who != learner:
                 continue
             if chapter is not None and chapter.name in done and results is not None:
@@ -181,7 +190,8 @@ def main(argv=None) -> int:
         exercises = {ex: exercises[ex] for ex in exercise_names if ex in exercises}
         summary = reports.learner_summary(learner, notebooks, exercises)
         reports.write_json(folder / "grade.json", summary)
-        results_json = reports.gradescope_results(summary, seconds)
+        taken = sum(result[-1] for (who, _), result in graded if who == learner)
+        results_json = reports.gradescope_results(summary, taken, args.visibility)
         reports.write_json(folder / "results.json", results_json)
         if args.gradescope:
             args.gradescope.parent.mkdir(parents=True, exist_ok=True)

@@ -92,8 +92,9 @@ def learner_summary(learner: str, notebooks: list, exercises: dict) -> dict:
     return {"learner": learner, "total": total, "max": maximum, "exercises": exercises, "notebooks": notebooks}
 
 
-def gradescope_results(summary: dict, seconds: float) -> dict:
-    """Gradescope's autograder ``results.json``: one test per exercise, scores and feedback."""
+def gradescope_results(summary: dict, seconds: float, visibility: str = "visible") -> dict:
+    """Gradescope's autograder ``results.json``: one test per exercise, scores and feedback (Markdown),
+    the mistake category as the test's tag; ``seconds`` is this learner's grading time."""
     tests = []
     for number, (ex, r) in enumerate(summary["exercises"].items(), start=1):
         tests.append({
@@ -102,15 +103,19 @@ def gradescope_results(summary: dict, seconds: float) -> dict:
             "score": float(r["points"]),
             "max_score": float(r["max_points"]),
             "status": "passed" if r["passed"] else "failed",
-            "output": r["feedback"] + ("" if r["passed"] else f"\n(likely mistake: {r['mistake']})"),
-            "visibility": "visible",
+            "output": r["feedback"] if r["passed"] else
+                      f"```\n{r['feedback']}\n```\n\nLikely mistake: `{r['mistake']}`",
+            "output_format": "md",
+            "tags": [] if r["passed"] else [r["mistake"]],
+            "visibility": visibility,
         })
-    notes = [e for nb in summary["notebooks"] for e in nb.get("events", [])]
+    notes = [e for nb in summary["notebooks"] for e in [*nb.get("events", []), nb.get("error")] if e]
     return {
         "score": float(summary["total"]),
         "execution_time": int(round(seconds)),
-        "output": "\n".join(notes) if notes else "All notebooks were graded.",
-        "visibility": "visible",
+        "output": "\n".join(f"- {n}" for n in notes) if notes else "All notebooks submitted were graded.",
+        "output_format": "md",
+        "visibility": visibility,
         "stdout_visibility": "hidden",
         "tests": tests,
     }
