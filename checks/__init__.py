@@ -3,8 +3,8 @@
 In a notebook: ``check_sigmoid(sigmoid)`` prints ``✔ sigmoid: all checks passed`` or raises
 ``CheckFailure`` (an AssertionError) whose ``.mistake`` is one of ``MISTAKES``.
 ``checks.gradcheck`` is a gradient checker for any function of yours.
-Modules named ``checks/extras_*.py`` (chapter extras) are imported here and their ``check_*``
-functions exported with the rest.
+Modules named ``checks/extras_*.py`` (chapter extras) and every module of ``checks/exercises/``
+(one per exercise) are imported here and their ``check_*`` functions exported with the rest.
 """
 
 import importlib as _importlib
@@ -30,10 +30,11 @@ __all__ = [
     "judge_exercise", "numerical_gradient", "or_reference", "register", "relative_error", "run_check",
 ]
 
-for _info in _pkgutil.iter_modules(__path__):
-    if _info.name.startswith("extras_"):
-        _module = _importlib.import_module(f"{__name__}.{_info.name}")
-        for _name in dir(_module):
-            if _name.startswith("check_") and callable(getattr(_module, _name)):
-                globals()[_name] = getattr(_module, _name)
-                __all__.append(_name)
+_modules = [f"{__name__}.{i.name}" for i in _pkgutil.iter_modules(__path__) if i.name.startswith("extras_")]
+_modules += [f"{__name__}.exercises.{i.name}" for i in _pkgutil.iter_modules([f"{__path__[0]}/exercises"])]
+for _module_name in _modules:
+    _module = _importlib.import_module(_module_name)
+    for _name in dir(_module):
+        if _name.startswith("check_") and callable(getattr(_module, _name)):
+            globals()[_name] = getattr(_module, _name)
+            __all__.append(_name)
