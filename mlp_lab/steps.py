@@ -56,3 +56,25 @@ def adam_step(param: np.ndarray, grad: np.ndarray, state: dict, lr: float, beta1
     m_hat = m / (1 - beta1 ** t)
     v_hat = v / (1 - beta2 ** t)
     param -= lr * m_hat / (np.sqrt(v_hat) + eps)
+
+
+class StepOptimizer:
+    """An optimizer object made of a step function: ``step()`` calls ``step_fn(param, grad, state, lr, **hyper)``
+    for every ``(name, param, grad)`` of ``params`` (e.g. ``model.parameters()``), one state dict per name.
+
+    ``lr`` is an attribute, so a schedule may change it between steps.
+    """
+
+    def __init__(self, params, step_fn, lr: float, **hyper):
+        self.params = list(params)
+        if not self.params:
+            raise ValueError("StepOptimizer: got no parameters. Pass model.parameters().")
+        if not callable(step_fn):
+            raise ValueError(f"StepOptimizer: step_fn must be a function such as adam_step, got {type(step_fn).__name__}.")
+        self.step_fn, self.lr, self.hyper = step_fn, float(lr), dict(hyper)
+        self.state = {name: {} for name, _, _ in self.params}
+
+    def step(self) -> None:
+        """Update every parameter in place from the gradient its array holds now."""
+        for name, param, grad in self.params:
+            self.step_fn(param, grad, self.state[name], self.lr, **self.hyper)

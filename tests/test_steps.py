@@ -41,3 +41,19 @@ def test_adam_first_step_by_hand():
     adam_step(p, g, state, 0.1)
     np.testing.assert_allclose(p, [1.0 - 0.1 * 0.5 / (0.5 + 1e-8), -2.0 + 0.1 * 4.0 / (4.0 + 1e-8)], rtol=1e-14)
     assert state["t"] == 1
+
+
+def test_step_optimizer_equals_the_class_on_a_model():
+    from mlp_lab.steps import StepOptimizer
+
+    X, y = np.random.default_rng(0).standard_normal((16, 4)), np.arange(16) % 3
+    a, b = (ml.MLP([4, 6, 3], rng=1, dtype=np.float64) for _ in range(2))
+    mine, theirs = StepOptimizer(a.parameters(), adam_step, lr=0.01, beta2=0.99), ml.Adam(b.parameters(), lr=0.01, betas=(0.9, 0.99))
+    for _ in range(4):
+        for model, opt in ((a, mine), (b, theirs)):
+            model.backward(ml.softmax_cross_entropy(model.forward(X), y)[1])
+            opt.step()
+    for (_, p, _), (_, q, _) in zip(a.parameters(), b.parameters()):
+        np.testing.assert_allclose(p, q, rtol=1e-12)
+    with pytest.raises(ValueError, match="no parameters"):
+        StepOptimizer([], adam_step, lr=0.1)
