@@ -5,7 +5,9 @@ A judge never touches the learner's functions. It asks a *caller* for evaluation
 ``role`` is ``"impl"`` (the function under test) or the name of the learner's own forward
 function (``"sigmoid"``, ``"linear_forward"``, ...). ``LocalCaller`` runs them in this process;
 the grader's remote caller runs them in the learner's kernel and ships each ``Outcome`` back
-as JSON plus arrays (``to_dict`` / ``from_dict``; never pickle).
+as JSON plus arrays (``to_dict`` / ``from_dict``; never pickle). Values cross as NumPy arrays and
+scalars, numbers, None, and tuples, lists and string-keyed dicts of them (an optimizer's state);
+anything else arrives as an ``Opaque`` description.
 """
 
 from __future__ import annotations
@@ -119,6 +121,11 @@ def canonical(value, depth: int = 0):
             return _opaque(value)
         items = [canonical(v, depth + 1) for v in value]
         return tuple(items) if isinstance(value, tuple) else items
+    if type(value) is dict and all(type(k) is str for k in value):
+        # e.g. an optimizer's state: {"t": 3, "m": array, "v": array}
+        if len(value) > MAX_ITEMS or depth >= MAX_DEPTH:
+            return _opaque(value)
+        return {k: canonical(v, depth + 1) for k, v in value.items()}
     return _opaque(value)
 
 
@@ -157,6 +164,8 @@ def _encode(v, arrays):
         return {"t": "array" if isinstance(v, np.ndarray) else "scalar", "k": key}
     if isinstance(v, (tuple, list)):
         return {"t": "tuple" if isinstance(v, tuple) else "list", "items": [_encode(x, arrays) for x in v]}
+    if isinstance(v, dict):
+        return {"t": "dict", "keys": list(v), "items": [_encode(x, arrays) for x in v.values()]}
     raise ValueError(f"cannot encode a {type(v).__name__}")  # unreachable after canonical()
 
 
@@ -186,6 +195,11 @@ def decode_value(tagged, arrays: dict, depth: int = 0):
         if t in ("tuple", "list"):
             items = [decode_value(x, arrays, depth + 1) for x in tagged["items"]]
             return tuple(items) if t == "tuple" else items
+        if t == "dict":
+            keys, items = tagged["keys"], tagged["items"]
+            if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys) or len(keys) != len(items):
+                raise ValueError("decode_value: malformed dict")
+            return {k: decode_value(x, arrays, depth + 1) for k, x in zip(keys, items)}
     except (KeyError, TypeError) as exc:
         raise ValueError(f"decode_value: malformed value ({exc})") from None
     raise ValueError(f"decode_value: unknown tag {t!r}")

@@ -40,6 +40,26 @@ MISTAKES: dict[str, str] = {
                                  "the numerical derivative of it",
     "nondeterministic": "the random draw ignores the rng it was given (same rng seed, different "
                         "result; or different seeds, same result)",
+    "not_in_place": "the caller's array (or state dict) did not change: a new object was bound to the name "
+                    "instead of updating the one you were given",
+    "momentum_buffer": "the momentum buffer differs from torch's: it starts as the first gradient, then "
+                       "buf = momentum buf + grad, and the step uses the updated buffer",
+    "lr_in_moments": "the learning rate was folded into the moment estimates (or applied twice): lr belongs "
+                     "to the step only, so that a schedule changes every later step",
+    "alpha_swapped": "RMSProp's alpha and 1 - alpha are swapped in the running average of grad**2",
+    "eps_inside_sqrt": "eps was added inside the square root instead of after it",
+    "no_bias_correction": "Adam's bias correction is missing (m / (1 - beta1**t), v / (1 - beta2**t))",
+    "adam_step_count": "Adam's step count t is off: it must be 1 at the first step (increase it before use)",
+    "same_order_every_epoch": "every epoch sees the examples in the same order: draw a new permutation from the "
+                              "rng at every epoch",
+    "dropped_last_batch": "the last, smaller batch is missing, so some examples are never used",
+    "unpaired_shuffle": "X and y were shuffled with different permutations: a batch's labels belong to other "
+                        "examples",
+    "gradient_accumulation": "gradients were not reset between batches, so each step used the sum of all "
+                             "gradients so far",
+    "step_before_backward": "the optimizer stepped before backward, with the previous batch's gradients",
+    "wrong_mode": "dropout was on during evaluation (or off during training): model.train() before the "
+                  "batches, model.eval() before evaluating",
     "wrong_value": "the values are wrong in a way that matches none of the categories above",
 }
 

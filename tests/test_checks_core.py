@@ -220,10 +220,22 @@ def test_outcome_round_trip_json_and_npz():
     assert back.args_after[0].dtype == np.float32 and back.args_after[1] == RngSpec(5) and back.seconds == 0.25
 
 
+def test_string_keyed_dicts_cross_and_others_are_opaque():
+    state = {"t": 2, "m": np.arange(3.0), "nested": {"v": np.float32(0.5)}}
+    out = Outcome(value={1: "int key"}, args_after=(state,))
+    back = Outcome.from_dict(transmit(out.to_dict()))
+    after = back.args_after[0]
+    assert list(after) == ["t", "m", "nested"] and after["t"] == 2 and np.array_equal(after["m"], state["m"])
+    assert after["nested"]["v"] == np.float32(0.5) and isinstance(after["nested"]["v"], np.float32)
+    assert isinstance(back.value, Opaque) and back.value.type == "dict"
+
+
 def test_outcome_from_dict_refuses_malformed_data():
     for bad in ({}, {"data": {"value": {"t": "pickle"}}, "arrays": {}},
                 {"data": {"value": {"t": "array", "k": "missing"}}, "arrays": {}},
-                {"data": {"args_after": {"t": "list", "items": []}}, "arrays": {}}):
+                {"data": {"args_after": {"t": "list", "items": []}}, "arrays": {}},
+                {"data": {"value": {"t": "dict", "keys": [1], "items": [{"t": "none"}]}}, "arrays": {}},
+                {"data": {"value": {"t": "dict", "keys": ["a", "b"], "items": [{"t": "none"}]}}, "arrays": {}}):
         with pytest.raises(ValueError):
             Outcome.from_dict(bad)
 

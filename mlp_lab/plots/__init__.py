@@ -9,11 +9,12 @@ from .digits import plot_digits
 from .functions import plot_function_and_derivative
 from .gears import plot_gears
 from .network import plot_network
+from .paths import plot_optimizer_paths
 from .training import plot_histories, plot_history
 from .weights import plot_weight_histograms, plot_weight_images
 
 __all__ = [
     "plot_confusion_matrix", "plot_decision_boundary", "plot_digits", "plot_function_and_derivative",
-    "plot_gears", "plot_histories", "plot_history", "plot_network", "plot_probabilities",
+    "plot_gears", "plot_histories", "plot_history", "plot_network", "plot_optimizer_paths", "plot_probabilities",
     "plot_weight_histograms", "plot_weight_images",
 ]
