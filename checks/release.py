@@ -13,8 +13,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from checks.nbtools import NotebookError, drift, orphans, release_all, solution_paths
-
 REPO = Path(__file__).resolve().parent.parent
 FIX = "fix: run python -m checks.release (then commit chapters/*.ipynb)"
 
@@ -27,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=REPO,
                         help="repository root holding chapters/ (default: this checkout)")
     args = parser.parse_args(argv)
+    # Imported once the arguments are read, so that --help and usage errors answer at once.
+    from checks.nbtools import NotebookError, drift, orphans, release_all, solution_paths
+
     root = args.root.resolve()
     if not (root / "chapters" / "solutions").is_dir():
         print(f"error: {root / 'chapters' / 'solutions'} is not a directory; pass --root <repository>",
