@@ -44,7 +44,9 @@ release: $(VENV)/.installed
 mine: $(VENV)/.installed
 	$(MLP_LAB) check $(NB)
 
+# Seconds per epoch against PyTorch (if installed) and against the epoch's own matrix products.
 benchmark: $(VENV)/.installed
+	$(PY) -m pip install --quiet -r benchmarks/requirements.txt
 	$(PY) benchmarks/epoch_time.py
 
 clean-venv:

@@ -1,18 +1,26 @@
-"""Seconds per training epoch on MNIST: mlp_lab against PyTorch, in the same run.
+"""Seconds per training epoch on MNIST: mlp_lab against PyTorch and against its own matrix products.
 
 The network is 784-256-128-10 with ReLU, trained with Adam (lr 1e-3), batch 128, float32, on the
 60,000 training images. Each thread count runs in its own process, because BLAS reads its thread
-count (OPENBLAS_NUM_THREADS, OMP_NUM_THREADS) once, when NumPy is imported. In that process both
-libraries train for one warm-up epoch, then for ``--epochs`` epochs taken in turn (mlp_lab, torch,
-mlp_lab, torch, ...), so that a disturbance from other programs hits both alike; the script prints
-the median seconds per epoch of each and their ratio (below 1 means mlp_lab is faster).
+count (OPENBLAS_NUM_THREADS, OMP_NUM_THREADS) once, when NumPy is imported. In that process, after
+one warm-up round, it runs ``--epochs`` rounds; each round times one epoch of each configuration
+in turn, so that a disturbance from other programs hits all of them alike:
 
-    python benchmarks/epoch_time.py                  # 1 and 2 threads, 5 epochs each (make benchmark)
-    python benchmarks/epoch_time.py --threads 1 --epochs 3
+- ``mlp_lab``: one epoch of ``mlp_lab.fit``, the loop a learner runs;
+- ``torch``: the same network and loop in PyTorch (fused Adam), when torch is installed;
+- ``gemm``: only the epoch's matrix products (the same shapes, BLAS and threads, outputs
+  preallocated), the floor for any NumPy implementation: "GEMM-bound" = gemm / mlp_lab.
 
-PyTorch is optional (``pip install torch==2.13.0``, the CPU build; it is not a project dependency):
-without it, only mlp_lab's times are printed. MNIST is read with ``mlp_lab.data.load_mnist``, so
-offline machines set MLP_LAB_MNIST_DIR (the Makefile does).
+It prints min / median / max seconds per epoch of each, and of the ratios taken within a round
+(mlp_lab / torch, gemm / mlp_lab), next to the machine's load average and the BLAS in use.
+Compare ratios measured in one run: absolute seconds follow the load of a shared machine.
+
+    python benchmarks/epoch_time.py                       # 1 thread, 7 rounds (make benchmark)
+    python benchmarks/epoch_time.py --threads 1 2 --epochs 5
+
+Needs threadpoolctl (``pip install -r benchmarks/requirements.txt``, which ``make benchmark``
+does). PyTorch is optional (``pip install torch==2.13.0``, the CPU build; not a project
+dependency). MNIST is read with ``mlp_lab.data.load_mnist``: offline, set MLP_LAB_MNIST_DIR.
 """
 
 from __future__ import annotations
@@ -34,16 +42,21 @@ RESULT_TAG = "RESULT "
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2], help="BLAS thread counts (default: 1 2)")
-    parser.add_argument("--epochs", type=int, default=5, help="timed epochs per library, after one warm-up (default: 5)")
-    parser.add_argument("--no-torch", action="store_true", help="time mlp_lab only")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1], help="BLAS thread counts (default: 1)")
+    parser.add_argument("--epochs", type=int, default=7, help="timed rounds, after one warm-up (default: 7)")
+    parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out")
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)  # internal: run in this process
     args = parser.parse_args()
     if args.epochs < 1 or any(n < 1 for n in args.threads):
         parser.error("--epochs and --threads must be positive integers")
+    try:
+        import threadpoolctl  # noqa: F401  (only to fail early, before any process starts)
+    except ImportError:
+        parser.error("threadpoolctl is missing: pip install -r benchmarks/requirements.txt")
     if args.worker:
         return worker(args.worker, args.epochs, not args.no_torch)
 
+    print(f"machine: {os.cpu_count()} CPUs, load average {load()} (1, 5, 15 min) at the start", flush=True)
     results = []
     for n in args.threads:
         env = dict(os.environ, OPENBLAS_NUM_THREADS=str(n), OMP_NUM_THREADS=str(n), MKL_NUM_THREADS=str(n))
@@ -63,58 +76,109 @@ def main() -> int:
     return 0
 
 
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def spread(values: list[float], fmt: str = "{:.3f}") -> str:
+    """'min / median / max' of values."""
+    return " / ".join(fmt.format(v) for v in (min(values), statistics.median(values), max(values)))
+
+
 def print_summary(results: list[dict], epochs: int) -> None:
-    print(f"\nmedian seconds per epoch over {epochs} epochs (784-256-128-10 ReLU, Adam, batch {BATCH}, float32)")
-    print(f"{'threads':>7}  {'mlp_lab':>8}  {'torch':>8}  {'ratio mlp_lab/torch':>19}")
+    print(f"\nsummary: 784-256-128-10 ReLU, Adam, batch {BATCH}, float32; {epochs} rounds; min / median / max")
     for r in results:
-        torch_s = f"{r['torch']:8.3f}" if r.get("torch") else f"{'-':>8}"
-        ratio = f"{r['mlp_lab'] / r['torch']:19.2f}" if r.get("torch") else f"{'-':>19}"
-        print(f"{r['threads']:>7}  {r['mlp_lab']:8.3f}  {torch_s}  {ratio}")
+        print(f"  {r['threads']} BLAS thread(s), load {r['load_start']} -> {r['load_end']}:")
+        print(f"    mlp_lab  s/epoch        {spread(r['mlp_lab'])}")
+        if "torch" in r:
+            print(f"    torch    s/epoch        {spread(r['torch'])}")
+            print(f"    mlp_lab / torch         {spread(r['mlp_lab / torch'], '{:.2f}')}")
+        print(f"    gemm     s/epoch        {spread(r['gemm'])}   ({r['gflop']:.1f} GFLOP per epoch)")
+        print(f"    GEMM-bound (gemm / mlp_lab) {spread(r['gemm / mlp_lab'], '{:.0%}')}")
 
 
 # --- the worker: BLAS threads are already fixed by the environment ---------------------------
 
 def worker(threads: int, epochs: int, with_torch: bool) -> int:
-    import numpy as np
+    from threadpoolctl import threadpool_info
 
     import mlp_lab as ml
     from mlp_lab.data import load_mnist
 
     X, y = load_mnist("train")
+    load_start = load()
     runners = {"mlp_lab": mlp_lab_epoch(ml, X, y)}
     if with_torch:
         torch_runner = torch_epoch(X, y, threads)
         if torch_runner:
             runners["torch"] = torch_runner
+    gflop, runners["gemm"] = gemm_epoch(len(X))
+    for lib in threadpool_info():
+        print(f"  {lib['internal_api']} {lib.get('version') or ''} ({lib['user_api']}"
+              f"{', ' + lib['architecture'] + ' kernel' if lib.get('architecture') else ''}),"
+              f" {lib['num_threads']} thread(s): {os.path.basename(lib['filepath'])}", flush=True)
 
     times = {name: [] for name in runners}
-    accuracy = {}
-    print(f"threads {threads}: warm-up, then {epochs} timed epochs of {', '.join(runners)} in turn", flush=True)
+    print(f"threads {threads}: warm-up, then {epochs} rounds of {', '.join(runners)}; load {load_start}", flush=True)
     for epoch in range(epochs + 1):
         for name, run_epoch in runners.items():
-            seconds, accuracy[name] = run_epoch(epoch)
-            if epoch:  # epoch 0 is the warm-up
+            seconds = run_epoch(epoch)
+            if epoch:  # round 0 is the warm-up
                 times[name].append(seconds)
-    result = {"threads": threads}
-    for name, ts in times.items():
-        result[name] = statistics.median(ts)
-        print(f"  {name:8s} median {result[name]:.3f} s/epoch  (epochs: {' '.join(f'{t:.3f}' for t in ts)};"
-              f" train accuracy after {epochs + 1} epochs {accuracy[name]:.2%})", flush=True)
-    if "torch" in result:
-        print(f"  ratio mlp_lab / torch = {result['mlp_lab'] / result['torch']:.2f}", flush=True)
+        if epoch:
+            print(f"  round {epoch}: " + "  ".join(f"{name} {ts[-1]:.3f} s" for name, ts in times.items())
+                  + f"  (load {load()})", flush=True)
+    result = {"threads": threads, "gflop": gflop, "load_start": load_start, "load_end": load(), **times}
+    result["gemm / mlp_lab"] = [g / m for g, m in zip(times["gemm"], times["mlp_lab"])]
+    if "torch" in times:
+        result["mlp_lab / torch"] = [m / t for m, t in zip(times["mlp_lab"], times["torch"])]
     print(RESULT_TAG + json.dumps(result), flush=True)
     return 0
 
 
 def mlp_lab_epoch(ml, X, y):
-    """One epoch of ``ml.fit`` (the very loop a learner runs); returns (seconds, train accuracy)."""
+    """One epoch of ``ml.fit`` (the very loop a learner runs); returns its seconds."""
     model = ml.MLP(SIZES, activation="relu", rng=0)
     optimizer = ml.Adam(model.parameters(), lr=LR)
 
     def run(epoch):
-        history = ml.fit(model, X, y, optimizer, epochs=1, batch_size=BATCH, rng=epoch, verbose=False)
-        return history["seconds"][0], history["acc"][0]
+        return ml.fit(model, X, y, optimizer, epochs=1, batch_size=BATCH, rng=epoch, verbose=False)["seconds"][0]
     return run
+
+
+def gemm_epoch(n: int):
+    """(GFLOP per epoch, a runner timing only the epoch's matrix products) for n examples.
+
+    Per batch of m rows, each layer (n_in -> n_out) computes Y = X W (m x n_in x n_out),
+    dW = X^T dY, and, except the first layer, dX = dY W^T: 2 m n_in n_out flops each.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    layers = list(zip(SIZES[:-1], SIZES[1:]))
+    batch_sizes = [min(BATCH, n - start) for start in range(0, n, BATCH)]
+    gflop = sum(2 * m * a * b * (2 if i == 0 else 3) for m in batch_sizes for i, (a, b) in enumerate(layers)) / 1e9
+
+    def arrays(m):
+        X = [rng.standard_normal((m, a), dtype=np.float32) for a, _ in layers]
+        W = [rng.standard_normal((a, b), dtype=np.float32) for a, b in layers]
+        dY = [rng.standard_normal((m, b), dtype=np.float32) for _, b in layers]
+        out = ([np.empty((m, b), np.float32) for _, b in layers], [np.empty_like(w) for w in W],
+               [np.empty((m, a), np.float32) for a, _ in layers])
+        return X, W, dY, out
+    shapes = {m: arrays(m) for m in set(batch_sizes)}
+
+    def run(epoch):
+        start = time.perf_counter()
+        for m in batch_sizes:
+            X, W, dY, (Y, dW, dX) = shapes[m]
+            for i in range(len(layers)):
+                np.matmul(X[i], W[i], out=Y[i])
+                np.matmul(X[i].T, dY[i], out=dW[i])
+                if i:
+                    np.matmul(dY[i], W[i].T, out=dX[i])
+        return time.perf_counter() - start
+    return gflop, run
 
 
 def torch_epoch(X, y, threads):
@@ -141,8 +205,9 @@ def torch_epoch(X, y, threads):
         optimizer = torch.optim.Adam(net.parameters(), lr=LR, foreach=True)
     loss_fn = torch.nn.CrossEntropyLoss()
     X_t, y_t = torch.from_numpy(X), torch.from_numpy(y)  # no copies: the same float32 and int64 arrays
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), "
-          f"Adam {'fused' if optimizer.defaults.get('fused') else 'foreach'}", flush=True)
+    print(f"  torch {torch.__version__}, {torch.get_num_threads()} thread(s), "
+          f"Adam {'fused' if optimizer.defaults.get('fused') else 'foreach'}, MKL {torch.backends.mkl.is_available()}, "
+          f"CPU capability {torch.backends.cpu.get_cpu_capability()}", flush=True)
 
     def run(epoch):
         order = torch.from_numpy(np.random.default_rng(epoch).permutation(len(X)))
@@ -158,7 +223,7 @@ def torch_epoch(X, y, threads):
             optimizer.step()
             total += loss.item() * len(idx)
             correct += int((scores.argmax(dim=1) == yb).sum())
-        return time.perf_counter() - start, correct / len(X)
+        return time.perf_counter() - start
     return run
 
 

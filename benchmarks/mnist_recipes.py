@@ -12,6 +12,7 @@ Both lower Adam's learning rate after every epoch by setting ``optimizer.lr`` (a
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
@@ -48,6 +49,10 @@ def train(recipe: dict, seed: int = 0, verbose: bool = True):
     return model, seconds, model.accuracy(X_test, y_test)
 
 
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Train one of mlp_lab's MNIST recipes and score it on the test set.")
     parser.add_argument("--recipe", choices=sorted(RECIPES), default="fast")
@@ -58,10 +63,12 @@ def main() -> int:
     print(f"recipe {args.recipe}: {layout} ReLU, dropout {recipe['dropout']}, Adam lr {recipe['lr']} "
           f"x {recipe['lr_decay']} per epoch, batch {recipe['batch_size']}, {recipe['epochs']} epochs, seed {args.seed}",
           flush=True)
+    print(f"load average at the start {load()} (1, 5, 15 min; {os.cpu_count()} CPUs); "
+          f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}", flush=True)
     start = time.perf_counter()
     _, seconds, accuracy = train(recipe, args.seed)
     print(f"{args.recipe}: test accuracy {accuracy:.2%} (error {1 - accuracy:.2%}) after {seconds:.1f} s of training "
-          f"({time.perf_counter() - start:.1f} s in all, with loading and scoring)")
+          f"({time.perf_counter() - start:.1f} s in all, with loading and scoring); load average at the end {load()}")
     met = accuracy >= recipe["target_accuracy"] and (recipe["max_seconds"] is None or seconds < recipe["max_seconds"])
     goal = f"accuracy >= {recipe['target_accuracy']:.1%}" + (
         f" in under {recipe['max_seconds']:.0f} s" if recipe["max_seconds"] else "")

@@ -14,14 +14,15 @@ import sys
 import time
 from pathlib import Path
 
-from nbclient import NotebookClient
-from nbconvert.preprocessors import CoalesceStreamsPreprocessor
-
 from .nbtools import read_notebook, write_notebook
 
 
 def execute(path: Path, timeout: int = 600) -> float:
     """Execute ``path`` in place; return the wall-clock seconds it took."""
+    # Imported here, not at the top: they take a second, which --help should not pay.
+    from nbclient import NotebookClient
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+
     nb = read_notebook(path)
     start = time.perf_counter()
     NotebookClient(nb, kernel_name="python3", timeout=timeout, record_timing=False,

@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 from checks.locations import source_checkout
-from checks.nbtools import NotebookError, drift, orphans, release_all, solution_paths
 
 FIX = "fix: run mlp-lab release (then commit chapters/*.ipynb)"
 
@@ -27,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=source_checkout() or Path.cwd(),
                         help="repository root holding chapters/ (default: this checkout, else the current folder)")
     args = parser.parse_args(argv)
+    # Imported once the arguments are read, so that --help and usage errors answer at once.
+    from checks.nbtools import NotebookError, drift, orphans, release_all, solution_paths
+
     root = args.root.resolve()
     if not (root / "chapters" / "solutions").is_dir():
         print(f"error: {root / 'chapters' / 'solutions'} is not a directory; pass --root <repository>",

@@ -6,6 +6,7 @@ from typing import Iterator
 
 import numpy as np
 
+from .flat import share_one_buffer
 from .layers import ACTIVATIONS, Dropout, Layer, Linear, Sigmoid
 from .metrics import true_labels
 from .regularization import l1_penalty, l2_penalty
@@ -16,6 +17,9 @@ class Sequential:
 
     Parameter names are stable: ``"<layer index>.<key>"``, e.g. ``"0.W"``, ``"0.b"``, ``"2.W"``.
     ``backward(dscores)`` overwrites every gradient with d(loss + penalty)/d(parameter).
+    All parameters live in one flat buffer and all gradients in another; each layer's ``params``
+    and ``grads`` are views into them (so an optimizer can update everything in one pass). Take
+    references to ``layer.params[...]`` after building the model, not before.
     """
 
     def __init__(self, layers: list, l1: float = 0.0, l2: float = 0.0):
@@ -31,6 +35,18 @@ class Sequential:
         if l1 < 0 or l2 < 0:
             raise ValueError(f"Sequential: penalty strengths must be >= 0, got l1={l1}, l2={l2}.")
         self.layers, self.l1, self.l2 = layers, float(l1), float(l2)
+        self._share_buffers()
+
+    def _share_buffers(self) -> None:
+        """Move the layers' parameters into one flat buffer and their gradients into another,
+        leaving views in each layer's dicts (a model whose parameters mix dtypes keeps its arrays)."""
+        owners = [(layer, key) for layer in self.layers for key in layer.params]
+        if not owners or len({layer.params[key].dtype for layer, key in owners}) != 1:
+            return
+        for store in ("params", "grads"):
+            _, views = share_one_buffer([getattr(layer, store)[key] for layer, key in owners])
+            for (layer, key), view in zip(owners, views):
+                getattr(layer, store)[key] = view
 
     # --- running -------------------------------------------------------------------------------
     def forward(self, x: np.ndarray) -> np.ndarray:

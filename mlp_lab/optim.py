@@ -3,7 +3,9 @@
 The update rules are the ones torch.optim documents (SGD with momentum/Nesterov, RMSprop,
 Adam), for the same hyper-parameters, so a step here equals a step there.
 Create one with ``model.parameters()``; call ``step()`` after ``model.backward(...)``.
-Work happens in place with preallocated scratch arrays, in the parameters' own dtype.
+Work happens in place with preallocated scratch arrays, in the parameters' own dtype. A model's
+parameters and gradients each fill one flat buffer (see ``Sequential``); the optimizer then keeps
+its state in flat buffers too and updates everything with one operation per line of its rule.
 """
 
 from __future__ import annotations
@@ -12,12 +14,19 @@ import math
 
 import numpy as np
 
+from .flat import joined, split
+
 
 class Optimizer:
-    """Holds ``(name, param, grad)`` triples; subclasses implement ``_update(p, g, state)``, which updates
-    the parameter p in place from its gradient g (both of one shape) and its own state dict."""
+    """Holds ``(name, param, grad)`` triples; subclasses implement ``_update(p, g, s)``, where ``s``
+    maps each name in ``state_keys`` to an array shaped like ``p``.
 
-    def __init__(self, params, lr: float):
+    ``state[name]`` holds each parameter's own state arrays. When the parameters fill one flat
+    buffer and so do the gradients, these are views into flat state buffers and ``_update`` runs
+    once per step on the flat buffers; otherwise it runs once per parameter.
+    """
+
+    def __init__(self, params, lr: float, state_keys: tuple[str, ...] = ("tmp",)):
         self.params = list(params)
         if not self.params:
             raise ValueError(f"{type(self).__name__}: got no parameters. Pass model.parameters().")
@@ -31,13 +40,22 @@ class Optimizer:
             raise ValueError(f"{type(self).__name__}: the learning rate must be > 0, got {lr}.")
         self.lr = float(lr)
         self.t = 0
-        self.state = {name: {"tmp": np.empty_like(p)} for name, p, _ in self.params}
+        names = [name for name, _, _ in self.params]
+        flat_p, flat_g = joined([p for _, p, _ in self.params]), joined([g for _, _, g in self.params])
+        if flat_p is not None and flat_g is not None:
+            flat_state = {key: np.zeros_like(flat_p) for key in state_keys}
+            pieces = {key: split(buf, [p.shape for _, p, _ in self.params]) for key, buf in flat_state.items()}
+            self.state = {name: {key: pieces[key][i] for key in state_keys} for i, name in enumerate(names)}
+            self._groups = [(flat_p, flat_g, flat_state)]
+        else:
+            self.state = {name: {key: np.zeros_like(p) for key in state_keys} for name, p, _ in self.params}
+            self._groups = [(p, g, self.state[name]) for name, p, g in self.params]
 
     def step(self) -> None:
         """Apply one update to every parameter, using the gradients backward left in place."""
         self.t += 1
-        for name, p, g in self.params:
-            self._update(p, g, self.state[name])
+        for p, g, s in self._groups:
+            self._update(p, g, s)
 
     def _update(self, p, g, s):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -48,28 +66,27 @@ class SGD(Optimizer):
     uses buf, or g + mu buf with Nesterov (as torch.optim.SGD with dampening 0)."""
 
     def __init__(self, params, lr: float = 0.01, momentum: float = 0.0, nesterov: bool = False):
-        super().__init__(params, lr)
         if nesterov and momentum <= 0:
             raise ValueError("SGD: Nesterov momentum needs momentum > 0.")
+        super().__init__(params, lr, ("tmp", "buf") if momentum else ("tmp",))
         self.momentum, self.nesterov = float(momentum), bool(nesterov)
 
     def _update(self, p, g, s):
-        if not self.momentum:
-            np.multiply(g, self.lr, out=s["tmp"])
-            p -= s["tmp"]
-            return
-        if "buf" not in s:
-            s["buf"] = g.copy()
-        else:
-            s["buf"] *= self.momentum
-            s["buf"] += g
-        if self.nesterov:
-            np.multiply(s["buf"], self.momentum, out=s["tmp"])
-            s["tmp"] += g
-        else:
-            s["tmp"][...] = s["buf"]
-        s["tmp"] *= self.lr
-        p -= s["tmp"]
+        step, tmp = g, s["tmp"]
+        if self.momentum:
+            buf = s["buf"]
+            if self.t == 1:
+                buf[...] = g
+            else:
+                buf *= self.momentum
+                buf += g
+            step = buf
+            if self.nesterov:
+                np.multiply(buf, self.momentum, out=tmp)
+                tmp += g
+                step = tmp
+        np.multiply(step, self.lr, out=tmp)
+        p -= tmp
 
 
 class RMSProp(Optimizer):
@@ -81,14 +98,9 @@ class RMSProp(Optimizer):
 
     def __init__(self, params, lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8,
                  momentum: float = 0.0, centered: bool = False):
-        super().__init__(params, lr)
+        state_keys = ("tmp", "v") + (("gbar",) if centered else ()) + (("buf",) if momentum else ())
+        super().__init__(params, lr, state_keys)
         self.alpha, self.eps, self.momentum, self.centered = float(alpha), float(eps), float(momentum), centered
-        for s, (_, p, _) in zip(self.state.values(), self.params):
-            s["v"] = np.zeros_like(p)
-            if centered:
-                s["gbar"] = np.zeros_like(p)
-            if momentum:
-                s["buf"] = np.zeros_like(p)
 
     def _update(self, p, g, s):
         a, tmp = self.alpha, s["tmp"]
@@ -122,17 +134,16 @@ class Adam(Optimizer):
 
     For speed the state keeps the sums without their (1 - b) factors, M = m / (1 - b1) and
     V = v / (1 - b2), so each moment costs one multiply and one add; the factors move into
-    two scalars computed once per step. Ten in-place array operations per parameter.
+    two scalars computed once per step. Ten in-place array operations per step, each over all
+    of a model's parameters at once (one flat buffer), and no temporary arrays.
     """
 
     def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8):
-        super().__init__(params, lr)
-        self.b1, self.b2 = (float(b) for b in betas)
-        if not (0.0 <= self.b1 < 1.0 and 0.0 <= self.b2 < 1.0):
+        b1, b2 = (float(b) for b in betas)
+        if not (0.0 <= b1 < 1.0 and 0.0 <= b2 < 1.0):
             raise ValueError(f"Adam: betas must lie in [0, 1), got {tuple(betas)}.")
-        self.eps = float(eps)
-        for s, (_, p, _) in zip(self.state.values(), self.params):
-            s["M"], s["V"] = np.zeros_like(p), np.zeros_like(p)
+        super().__init__(params, lr, ("tmp", "M", "V"))
+        self.b1, self.b2, self.eps = b1, b2, float(eps)
 
     def step(self) -> None:
         # Scalars shared by every parameter at this step t, from the formula above with
