@@ -60,11 +60,10 @@ def _free_port() -> int:
 
 
 def serve_course(folder: Path, home: Path):
-    """Start JupyterLab on ``folder`` at localhost; return (process, base URL, token).
-
-    The one place that launches the course server (to become ``mlp-lab course DIR``). Settings
-    live in ``home``: notebooks render every cell (no windowing), so the page holds all outputs,
-    and no news pop-up covers them.
+    """Start the course as a learner does, ``mlp-lab course DIR``, at localhost; return (process,
+    base URL, token). The command copies the chapters into ``folder``, keeping the files already
+    there, and opens JupyterLab on it. Settings live in ``home``: notebooks render every cell (no
+    windowing), so the page holds all outputs, and no news pop-up covers them.
     """
     port, token = _free_port(), secrets.token_hex(16)
     for plugin, value in {"notebook-extension/tracker": '{"windowingMode": "none"}',
@@ -77,8 +76,8 @@ def serve_course(folder: Path, home: Path):
                PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
     env.pop("MPLBACKEND", None)        # the notebook's own %matplotlib inline decides
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
-         f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder}"],
+        [str(Path(sys.executable).parent / "mlp-lab"), "course", str(folder), "--no-browser", "--ip=127.0.0.1",
+         f"--port={port}", f"--IdentityProvider.token={token}"],
         env=env, stdout=subprocess.DEVNULL, stderr=(home / "server.log").open("w"))
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120

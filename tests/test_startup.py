@@ -20,10 +20,13 @@ COMMANDS = {
     "import checks": ("-c", "import checks"),
     "import nbformat": ("-c", "import nbformat"),
     "checks.nbtools (nbformat as the project uses it)": ("-c", "import checks.nbtools"),
+    "mlp-lab --help": ("-m", "checks.cli", "--help"),
+    "mlp-lab check --help": ("-m", "checks.cli", "check", "--help"),
     "python -m checks.mine --help": ("-m", "checks.mine", "--help"),
     "python -m checks.release --help": ("-m", "checks.release", "--help"),
     "python -m checks.grade --help": ("-m", "checks.grade", "--help"),
     "python -m checks.execute --help": ("-m", "checks.execute", "--help"),
+    "python -m checks.gradescope.build --help": ("-m", "checks.gradescope.build", "--help"),
 }
 ROUNDS = 3
 MAX_RATIO = 8.0  # CPU seconds for the command / CPU seconds for `python -c "import numpy"`
