@@ -49,15 +49,22 @@ MISTAKES: dict[str, str] = {
     "alpha_swapped": "RMSProp's alpha and 1 - alpha are swapped in the running average of grad**2",
     "eps_inside_sqrt": "eps was added inside the square root instead of after it",
     "no_bias_correction": "Adam's bias correction is missing (m / (1 - beta1**t), v / (1 - beta2**t))",
+    "ignored_argument": "a hyperparameter passed in (lr, momentum, alpha, beta1, beta2, eps) was ignored: a "
+                        "fixed number is written where the argument belongs",
     "adam_step_count": "Adam's step count t is off: it must be 1 at the first step (increase it before use)",
     "same_order_every_epoch": "every epoch sees the examples in the same order: draw a new permutation from the "
                               "rng at every epoch",
     "dropped_last_batch": "the last, smaller batch is missing, so some examples are never used",
+    "repeated_examples": "some examples come more than once in an epoch (and others never): the rows were drawn "
+                         "with replacement, or batches never stops",
     "unpaired_shuffle": "X and y were shuffled with different permutations: a batch's labels belong to other "
                         "examples",
     "gradient_accumulation": "gradients were not reset between batches, so each step used the sum of all "
                              "gradients so far",
     "step_before_backward": "the optimizer stepped before backward, with the previous batch's gradients",
+    "step_count": "the optimizer did not step exactly once per batch (never, or twice)",
+    "loss_after_step": "the loss returned was measured after the optimizer's step, not on the forward pass the "
+                       "gradients came from",
     "wrong_mode": "dropout was on during evaluation (or off during training): model.train() before the "
                   "batches, model.eval() before evaluating",
     "wrong_value": "the values are wrong in a way that matches none of the categories above",

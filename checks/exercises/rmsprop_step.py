@@ -37,11 +37,17 @@ def _no_square_root(param, grad, state, lr, alpha, eps):
     param -= lr * grad / (v + eps)
 
 
+def _eps_fixed(param, grad, state, lr, alpha, eps):
+    reference(param, grad, state, lr, alpha, 1e-8)
+
+
 SLIPS = [
     ("alpha_swapped", _alpha_swapped, "alpha and 1 - alpha are swapped: the old average keeps the weight alpha, "
                                       "the new grad**2 gets 1 - alpha"),
     ("eps_inside_sqrt", _eps_inside, "eps is inside the square root: divide by sqrt(v) + eps"),
-    ("wrong_value", _no_square_root, "the square root of the average is missing: divide by sqrt(v) + eps"),
+    ("missing_term", _no_square_root, "the square root of the average is missing: divide by sqrt(v) + eps"),
+    ("ignored_argument", _eps_fixed, "the steps match eps = 1e-8 whatever eps is passed in: use the argument "
+                                     "eps, not a number"),
 ]
 
 

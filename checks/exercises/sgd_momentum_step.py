@@ -40,6 +40,10 @@ def _lr_in_buffer(param, grad, state, lr, momentum):
     param -= buf
 
 
+def _momentum_fixed_at_0_9(param, grad, state, lr, momentum):
+    reference(param, grad, state, lr, 0.9)
+
+
 SLIPS = [
     ("momentum_buffer", _ema_from_zero, "it follows buf = momentum buf + (1 - momentum) grad from buf = 0: torch "
                                         "adds the whole gradient, and buf starts as the first gradient"),
@@ -47,6 +51,8 @@ SLIPS = [
                                             "does nothing): update buf first, then param -= lr buf"),
     ("lr_in_moments", _lr_in_buffer, "the learning rate went into the buffer (buf = momentum buf + lr grad): with a "
                                      "schedule, old steps keep their old lr. Keep lr out of buf"),
+    ("ignored_argument", _momentum_fixed_at_0_9, "the steps match momentum = 0.9 whatever momentum is passed in: "
+                                                 "use the argument momentum, not a number"),
 ]
 
 

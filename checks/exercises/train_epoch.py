@@ -92,6 +92,18 @@ def _never_back_to_train(model, optimizer, batches, X_val, y_val):
     return losses, _losses(model, X_val, y_val)[0]
 
 
+def _loss_after_step(model, optimizer, batches, X_val, y_val):
+    model.train()
+    losses = []
+    for X_batch, y_batch in batches:
+        model.zero_grad()
+        model.backward(_losses(model, X_batch, y_batch)[1])
+        optimizer.step()
+        losses.append(_losses(model, X_batch, y_batch)[0])
+    model.eval()
+    return losses, _losses(model, X_val, y_val)[0]
+
+
 SLIPS = [
     ("gradient_accumulation", _accumulates, "the gradients were never reset: backward adds to them, so call "
                                             "model.zero_grad() before each batch's backward"),
@@ -101,6 +113,8 @@ SLIPS = [
                                              "model.eval() before evaluating"),
     ("wrong_mode", _never_back_to_train, "after the first epoch's evaluation the model stayed in eval mode, so "
                                          "later epochs trained without dropout: call model.train() first"),
+    ("loss_after_step", _loss_after_step, "each batch's loss was measured again after the step: keep the loss of "
+                                          "the forward pass whose gradients the step used"),
 ]
 
 

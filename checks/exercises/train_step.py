@@ -55,6 +55,12 @@ def _no_step(model, optimizer, X, y):
     return float(loss)
 
 
+def _two_steps(model, optimizer, X, y):
+    loss = reference(model, optimizer, X, y)
+    optimizer.step()
+    return loss
+
+
 def _loss_after_step(model, optimizer, X, y):
     reference(model, optimizer, X, y)
     return float(ml.softmax_cross_entropy(model.forward(X), y)[0])
@@ -63,8 +69,10 @@ def _loss_after_step(model, optimizer, X, y):
 SLIPS = [
     ("step_before_backward", _steps_first, "the optimizer stepped before backward, with the previous batch's "
                                            "gradients: forward, loss, backward, then step"),
-    ("wrong_value", _no_step, "the parameters never change: call optimizer.step() after model.backward(dscores)"),
-    ("wrong_value", _loss_after_step, "the loss was measured after the step: return the loss of the forward "
+    ("step_count", _no_step, "the parameters never change: call optimizer.step() after model.backward(dscores)"),
+    ("step_count", _two_steps, "the optimizer stepped twice per batch: call optimizer.step() once, after "
+                               "model.backward(dscores)"),
+    ("loss_after_step", _loss_after_step, "the loss was measured after the step: return the loss of the forward "
                                       "pass that the gradients came from"),
 ]
 

@@ -1,13 +1,16 @@
-"""The train_step check (chapter 06): named slips fail, differently written right steps pass."""
+"""The train_step check (chapter 06): named slips fail, differently written right steps pass.
+
+The check runs ``train_step`` on every batch of one epoch of a seeded model (``one_epoch_of_steps``),
+as check_train_step does."""
 
 import numpy as np
 import pytest
 
 import mlp_lab as ml
-from checks import check_train_step
-from support import not_implemented, verdict
+from checks.exercises.train_step import one_epoch_of_steps
+from support import Attempt, judged, not_implemented
 
-SEEDS = [None, 11, 4242]
+EXERCISE = "train_step"
 
 
 def steps_first(model, optimizer, X, y):
@@ -48,13 +51,13 @@ def scaled_loss(model, optimizer, X, y):
 
 
 WRONG = [
-    ("step before backward", steps_first, "step_before_backward"),
-    ("two steps", two_steps, "wrong_value"),
-    ("no step", no_step, "wrong_value"),
-    ("loss after the step", loss_after, "wrong_value"),
-    ("returns loss and dscores", returns_the_pair, "wrong_type"),
-    ("twice the loss", scaled_loss, "scale"),
-    ("not implemented", not_implemented, "not_implemented"),
+    Attempt("step before backward", one_epoch_of_steps(steps_first), "step_before_backward"),
+    Attempt("two steps", one_epoch_of_steps(two_steps), "step_count"),
+    Attempt("no step", one_epoch_of_steps(no_step), "step_count"),
+    Attempt("loss after the step", one_epoch_of_steps(loss_after), "loss_after_step"),
+    Attempt("returns loss and dscores", one_epoch_of_steps(returns_the_pair), "wrong_type"),
+    Attempt("twice the loss", one_epoch_of_steps(scaled_loss), "scale"),
+    Attempt("not implemented", one_epoch_of_steps(not_implemented), "not_implemented"),
 ]
 
 
@@ -66,16 +69,12 @@ def right_with_need_dx(model, optimizer, X, y):
     return np.float64(loss)
 
 
-RIGHT = [("the reference", ml.train_step), ("need_dx=False, numpy float", right_with_need_dx)]
+RIGHT = [
+    Attempt("the reference", one_epoch_of_steps(ml.train_step)),
+    Attempt("need_dx=False, numpy float", one_epoch_of_steps(right_with_need_dx)),
+]
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("label, fn, mistake", WRONG, ids=[w[0] for w in WRONG])
-def test_train_step_wrong(label, fn, mistake, seed):
-    assert verdict(lambda f: check_train_step(f, seed=seed), fn) == mistake
-
-
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("label, fn", RIGHT, ids=[r[0] for r in RIGHT])
-def test_train_step_right(label, fn, seed):
-    assert verdict(lambda f: check_train_step(f, seed=seed), fn) == "pass"
+@pytest.mark.parametrize("attempt", WRONG + RIGHT, ids=str)
+def test_verdict(attempt):
+    assert judged(EXERCISE, attempt) == attempt.verdict

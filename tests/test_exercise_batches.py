@@ -1,13 +1,15 @@
-"""The batches check: named slips fail, differently written right loaders pass."""
+"""The batches check: named slips fail, differently written right loaders pass.
+
+The check runs ``batches`` for two epochs from one rng (``two_epochs``), as check_batches does."""
 
 import numpy as np
 import pytest
 
 import mlp_lab as ml
-from checks import check_batches
-from support import not_implemented, verdict
+from checks.exercises.batches import two_epochs
+from support import Attempt, judged, not_implemented
 
-SEEDS = [None, 5, 31337]
+EXERCISE = "batches"
 
 
 def right_slices(X, y, batch_size, rng):
@@ -28,10 +30,6 @@ def right_choice(X, y, batch_size, rng):
     for b in range(n_batches):
         i = order[b * batch_size:(b + 1) * batch_size]
         yield np.take(X, i, axis=0), np.take(y, i)
-
-
-RIGHT = [("slices of a permutation", right_slices), ("array_split, a list", right_array_split),
-         ("choice without replacement", right_choice), ("mlp_lab's", ml.batches)]
 
 
 def same_order(X, y, batch_size, rng):
@@ -90,35 +88,34 @@ def no_yield(X, y, batch_size, rng):
     X, y = X[idx], y[idx]
 
 
+def endless(X, y, batch_size, rng):
+    while True:
+        yield X[:batch_size], y[:batch_size]
+
+
 WRONG = [
-    ("same order every epoch", same_order, "same_order_every_epoch"),
-    ("not shuffled", unshuffled, "same_order_every_epoch"),
-    ("drops the last batch", drops_last, "dropped_last_batch"),
-    ("X and y shuffled apart", unpaired, "unpaired_shuffle"),
-    ("ignores rng", global_rng, "nondeterministic"),
-    ("shuffles the caller's data", shuffles_in_place, "mutates_input"),
-    ("with replacement", with_replacement, "wrong_value"),
-    ("an empty last batch", empty_last, "wrong_shape"),
-    ("float64 copies", float64_batches, "wrong_dtype"),
-    ("no yield", no_yield, "exception"),
-    ("not implemented", not_implemented, "not_implemented"),
+    Attempt("same order every epoch", two_epochs(same_order), "same_order_every_epoch"),
+    Attempt("not shuffled", two_epochs(unshuffled), "same_order_every_epoch"),
+    Attempt("drops the last batch", two_epochs(drops_last), "dropped_last_batch"),
+    Attempt("X and y shuffled apart", two_epochs(unpaired), "unpaired_shuffle"),
+    Attempt("ignores rng", two_epochs(global_rng), "nondeterministic"),
+    Attempt("shuffles the caller's data", two_epochs(shuffles_in_place), "mutates_input"),
+    Attempt("with replacement", two_epochs(with_replacement), "repeated_examples"),
+    Attempt("never stops", two_epochs(endless), "repeated_examples"),
+    Attempt("an empty last batch", two_epochs(empty_last), "wrong_shape"),
+    Attempt("float64 copies", two_epochs(float64_batches), "wrong_dtype"),
+    Attempt("no yield", two_epochs(no_yield), "exception"),
+    Attempt("not implemented", two_epochs(not_implemented), "not_implemented"),
+]
+
+RIGHT = [
+    Attempt("slices of a permutation", two_epochs(right_slices)),
+    Attempt("array_split, a list", two_epochs(right_array_split)),
+    Attempt("choice without replacement", two_epochs(right_choice)),
+    Attempt("mlp_lab's", two_epochs(ml.batches)),
 ]
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("label, fn, mistake", WRONG, ids=[w[0] for w in WRONG])
-def test_batches_wrong(label, fn, mistake, seed):
-    assert verdict(lambda f: check_batches(f, seed=seed), fn) == mistake
-
-
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("label, fn", RIGHT, ids=[r[0] for r in RIGHT])
-def test_batches_right(label, fn, seed):
-    assert verdict(lambda f: check_batches(f, seed=seed), fn) == "pass"
-
-
-def test_an_endless_generator_is_stopped():
-    def endless(X, y, batch_size, rng):
-        while True:
-            yield X[:batch_size], y[:batch_size]
-    assert verdict(check_batches, endless) == "wrong_value"
+@pytest.mark.parametrize("attempt", WRONG + RIGHT, ids=str)
+def test_verdict(attempt):
+    assert judged(EXERCISE, attempt) == attempt.verdict

@@ -1,14 +1,17 @@
-"""The train_epoch check: named slips in the loop fail, differently written right loops pass."""
+"""The train_epoch check: named slips in the loop fail, differently written right loops pass.
+
+The check runs ``train_epoch`` for three epochs of a seeded model (``three_epochs``), as
+check_train_epoch does."""
 
 import numpy as np
 import pytest
 
 import mlp_lab as ml
-from checks import check_train_epoch
+from checks.exercises.train_epoch import three_epochs
 from mlp_lab.accumulate import AccumulatingMLP, train_epoch
-from support import not_implemented, verdict
+from support import Attempt, judged, not_implemented
 
-SEEDS = [None, 3, 99]
+EXERCISE = "train_epoch"
 
 
 def loop(model, optimizer, batches, X_val, y_val, *, zero=True, step_first=False, train=True, evaluate=True):
@@ -63,29 +66,26 @@ def mean_loss_only(model, optimizer, batches, X_val, y_val):
 
 
 WRONG = [
-    ("no zero_grad", lambda *a: loop(*a, zero=False), "gradient_accumulation"),
-    ("step before backward", lambda *a: loop(*a, step_first=True), "step_before_backward"),
-    ("evaluates with dropout on", lambda *a: loop(*a, evaluate=False), "wrong_mode"),
-    ("never back to train mode", lambda *a: loop(*a, train=False), "wrong_mode"),
-    ("loss after the step", loss_after_step, "wrong_value"),
-    ("returns the mean loss", mean_loss_only, "wrong_type"),
-    ("returns nothing", lambda *a: None, "wrong_type"),
-    ("not implemented", not_implemented, "not_implemented"),
+    Attempt("no zero_grad", three_epochs(lambda *a: loop(*a, zero=False)), "gradient_accumulation"),
+    Attempt("step before backward", three_epochs(lambda *a: loop(*a, step_first=True)), "step_before_backward"),
+    Attempt("evaluates with dropout on", three_epochs(lambda *a: loop(*a, evaluate=False)), "wrong_mode"),
+    Attempt("never back to train mode", three_epochs(lambda *a: loop(*a, train=False)), "wrong_mode"),
+    Attempt("loss after the step", three_epochs(loss_after_step), "loss_after_step"),
+    Attempt("returns the mean loss", three_epochs(mean_loss_only), "wrong_type"),
+    Attempt("returns nothing", three_epochs(lambda *a: None), "wrong_type"),
+    Attempt("not implemented", three_epochs(not_implemented), "not_implemented"),
 ]
 
-RIGHT = [("the reference", train_epoch), ("a loop of its own", loop), ("evaluate() and manual zeroing", right_with_evaluate)]
+RIGHT = [
+    Attempt("the reference", three_epochs(train_epoch)),
+    Attempt("a loop of its own", three_epochs(loop)),
+    Attempt("evaluate() and manual zeroing", three_epochs(right_with_evaluate)),
+]
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("label, fn, mistake", WRONG, ids=[w[0] for w in WRONG])
-def test_train_epoch_wrong(label, fn, mistake, seed):
-    assert verdict(lambda f: check_train_epoch(f, seed=seed), fn) == mistake
-
-
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("label, fn", RIGHT, ids=[r[0] for r in RIGHT])
-def test_train_epoch_right(label, fn, seed):
-    assert verdict(lambda f: check_train_epoch(f, seed=seed), fn) == "pass"
+@pytest.mark.parametrize("attempt", WRONG + RIGHT, ids=str)
+def test_verdict(attempt):
+    assert judged(EXERCISE, attempt) == attempt.verdict
 
 
 def test_accumulating_mlp_adds_gradients_and_zero_grad_resets():
