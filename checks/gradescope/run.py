@@ -116,7 +116,8 @@ def grade_chapter(path: Path, chapter: str, work: Path, root: Path, config: dict
     graded = out / "learner" / "results.json"
     if proc.returncode != 0 or not graded.exists():
         lines = [ln for ln in log.splitlines() if ln.strip()]
-        last = lines[-1][:300] if lines else f"exit status {proc.returncode}"
+        own = [ln for ln in lines if ln.startswith("grade: ")]   # the grader's own error, if it gave one
+        last = (own or lines or [f"exit status {proc.returncode}"])[-1][:300]
         why = (f"The grader failed on this notebook and could not grade it: `{last}`. Check that the file "
                "opens in Jupyter; if it does, please tell your instructor.")
         return results.zero_tests(chapter, exercises, why, "grader_failed"), [f"({chapter}) could not be graded."]

@@ -53,12 +53,27 @@ def readonly_paths() -> list:
     return kept
 
 
+def linked_paths() -> list:
+    """``(target, link)`` for the environment's folders reached through a symbolic link (a
+    virtual environment linked into place): the kernel starts as ``sys.executable``, so that path
+    must lead to the same files inside."""
+    links = []
+    for p in {Path(sys.prefix), Path(sys.base_prefix)}:
+        real = Path(os.path.realpath(p))
+        if real != p:
+            links.append((real, p))
+    return sorted(links)
+
+
 def kernel_env(judge_socket: str) -> dict:
     """The whole environment of the kernel (nothing else of the grader's leaks in)."""
     env = {"HOME": HOME, "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin", "LANG": "C.UTF-8",
            "MPLBACKEND": "Agg", "MPLCONFIGDIR": f"{HOME}/.config/matplotlib", "PYTHONDONTWRITEBYTECODE": "1",
            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-           "MLP_LAB_GRADER": judge_socket}
+           "MLP_LAB_GRADER": judge_socket,
+           # The kernel imports the very checks and mlp_lab the grader runs (and mounts), not another
+           # copy an editable install might point at.
+           "PYTHONPATH": os.pathsep.join(sorted({str(p.parent) for p in _packages()}))}
     if os.environ.get("MLP_LAB_MNIST_DIR"):
         env["MLP_LAB_MNIST_DIR"] = os.path.realpath(os.environ["MLP_LAB_MNIST_DIR"])
     return env
@@ -91,6 +106,7 @@ def bwrap_command(*, runtime_dir: Path, judge_dir: Path, judge_socket_name: str,
              "--size", size, "--perms", "1777", "--tmpfs", "/tmp",
              "--size", size, "--perms", "1777", "--tmpfs", HOME]
     binds = [("--ro-bind", path, path) for path in readonly_paths()]
+    binds += [("--ro-bind", real, link) for real, link in linked_paths()]
     binds += [("--bind", Path(runtime_dir), Path(runtime_dir)), ("--ro-bind", Path(judge_dir), Path(JUDGE_DIR))]
     made = {Path("/"), Path("/tmp"), Path(HOME)}
     for how, source, target in binds:
