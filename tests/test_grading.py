@@ -23,7 +23,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from checks.nbtools import release
+from checks.learner_copies import release
 
 ROOT = Path(__file__).resolve().parent.parent
 
