@@ -349,7 +349,7 @@ def _fingerprint(roots, skip: Path) -> dict:
 
 def _leftover_processes() -> list:
     """Processes of the sandboxes' unprivileged users, or carrying the attacks' mark."""
-    from checks.grading.runner import KernelUids
+    from checks.grading.notebook_run import KernelUids
 
     left = []
     for entry in os.scandir("/proc"):
