@@ -2,8 +2,9 @@
 
 What a solution notebook must satisfy beyond its cell structure (``checks.course_cells``): a check
 cell per checked exercise, each one ``check_<name>(...)`` call storing its one passed line; the
-seeded first cell that installs the package; figure cells ending in ``plt.show()``; cells run once
-each, top to bottom. ``tests/test_notebook_lint.py`` runs it over every chapter.
+seeded first cell that installs the package; figure cells that call ``plt.show()``; cells run once
+each, top to bottom, storing no error unless tagged ``raises-exception``. ``tests/test_notebook_lint.py``
+runs it over every chapter.
 """
 
 from __future__ import annotations
