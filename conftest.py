@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from nbval.plugin import IPyNbCell, IPyNbFile, NbCellError
 
-from checks.nbtools import course_meta, is_not_implemented
+from checks.course_cells import course_meta, is_not_implemented
 
 pytest_plugins = ("checks.run_all",)   # a learner copy's tagged check cells still fail when their check does
 

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from .nbtools import read_notebook, write_notebook
+from .notebook_file import read_notebook, write_notebook
 
 
 def execute(path: Path, timeout: int = 600) -> float:

@@ -11,7 +11,7 @@ def or_reference(fn: Callable, reference: Callable) -> Callable:
 
     The first fallback prints once: "note: <name> is not implemented yet; using mlp_lab's
     reference so you can read ahead" ("the course's reference" when ``reference`` is not from
-    mlp_lab, e.g. a chapter extra's). Any other error from ``fn`` is raised as usual.
+    mlp_lab). Any other error from ``fn`` is raised as usual.
     """
     if not callable(reference):
         raise TypeError(f"or_reference: reference must be a function, got {type(reference).__name__}")
@@ -34,5 +34,4 @@ def or_reference(fn: Callable, reference: Callable) -> Callable:
                 print(f"note: {name} is not implemented yet; using {source} so you can read ahead")
             return reference(*args, **kwargs)
 
-    wrapper.__wrapped_reference__ = reference
     return wrapper

@@ -28,7 +28,7 @@ import nbformat
 
 from .grading import reports, sandbox
 from .grading.prepare import PrepareError, load_chapters, match_chapter, read_submission, restore_checks
-from .grading.runner import Limits, run_notebook
+from .grading.notebook_run import Limits, run_notebook
 from .grading.submissions import find_learners, snapshot
 from .locations import chapters_dir
 

@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from checks.nbtools import NotebookError, course_meta, find_cells, is_not_implemented, read_notebook
+from checks.course_cells import course_meta, find_cells, is_not_implemented
+from checks.notebook_file import NotebookError, read_notebook
 
 REPORT_ENV = "MLP_LAB_MINE_REPORT"
 _records: list[dict] = []

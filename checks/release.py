@@ -27,7 +27,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="repository root holding chapters/ (default: this checkout, else the current folder)")
     args = parser.parse_args(argv)
     # Imported once the arguments are read, so that --help and usage errors answer at once.
-    from checks.nbtools import NotebookError, drift, orphans, release_all, solution_paths
+    from checks.learner_copies import drift, orphans, release_all, solution_paths
+    from checks.notebook_file import NotebookError
 
     root = args.root.resolve()
     if not (root / "chapters" / "solutions").is_dir():

@@ -1,6 +1,6 @@
 """Run All goes on past a failing check, yet every tool still sees the check fail.
 
-The release tags each check cell of a learner copy ``raises-exception`` (``nbtools.RUN_ALL_TAG``):
+The release tags each check cell of a learner copy ``raises-exception`` (``learner_copies.RUN_ALL_TAG``):
 JupyterLab (and nbclient) then carry on to the next cell when the check raises, so the
 ``or_reference`` cells below it run and every figure is drawn. nbval reads the same tag as "an error here is fine",
 which would let a failing check pass; this pytest plugin (``-p checks.run_all``, also loaded by
@@ -9,7 +9,7 @@ the repository's ``conftest.py``) takes that allowance back for check cells only
 
 from __future__ import annotations
 
-from checks.nbtools import course_meta
+from checks.course_cells import course_meta
 
 
 def pytest_itemcollected(item) -> None:

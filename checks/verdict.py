@@ -186,7 +186,7 @@ def check_form(ex: str, name: str, got: np.ndarray, shape: tuple, tested: str, *
                        hint=f"{name} must add up the contributions of all N examples", details={"output": name})
         if batch is not None and len(shape) == 1 and got.shape == (batch,) and batch != shape[0]:
             raise fail(ex, "wrong_axis", f"{name} was summed over the wrong axis", tested=tested,
-                       problem=problem + f": one value per example instead of one per unit",
+                       problem=problem + ": one value per example instead of one per unit",
                        hint="think about which axis indexes the examples (axis 0)", details={"output": name})
         if got.size == int(np.prod(shape)):
             raise fail(ex, "wrong_shape", f"{name} has shape {got.shape} instead of {shape}", tested=tested,

@@ -44,7 +44,7 @@ def tanh_prime(z: np.ndarray) -> np.ndarray:
 
 
 def relu(z: np.ndarray) -> np.ndarray:
-    """relu(z) = max(z, 0), elementwise."""
+    """relu(z) = max(z, 0), elementwise.  z: any shape -> same shape."""
     return np.maximum(z, 0)
 
 

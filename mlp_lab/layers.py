@@ -1,9 +1,9 @@
 """Layers: each has ``forward(x)`` and ``backward(dout)``; ``params`` and ``grads`` share keys.
 
 Conventions (the same in every chapter): batch first, ``Y = X @ W + b``, ``W`` of shape
-``(n_in, n_out)``. ``backward`` returns ``dx`` (the shape of the forward input), overwrites
-``grads`` in place (so an optimizer may keep references to them), never updates weights and
-never modifies ``dout``.
+``(n_in, n_out)``. ``backward`` returns ``dx`` (the shape of the forward input; None from
+``Linear.backward(dout, need_dx=False)``, which skips it), overwrites ``grads`` in place (so an
+optimizer may keep references to them), never updates weights and never modifies ``dout``.
 """
 
 from __future__ import annotations

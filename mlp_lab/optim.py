@@ -58,6 +58,11 @@ class Optimizer:
             self._update(p, g, s)
 
     def _update(self, p, g, s):  # pragma: no cover - abstract
+        """Update ``p`` in place from ``g`` at step ``self.t``; ``s`` holds its state arrays by key.
+
+        p, g: arrays of one shape (one parameter, or the flat buffer of all of them);
+        s: {key in state_keys: array shaped like p}, updated in place too.
+        """
         raise NotImplementedError
 
 

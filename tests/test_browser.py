@@ -24,7 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from checks.nbtools import course_meta, learner_path, read_notebook, write_notebook
+from checks.course_cells import course_meta
+from checks.learner_copies import learner_path
+from checks.notebook_file import read_notebook, write_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")

@@ -11,7 +11,9 @@ import pytest
 import checks
 import mlp_lab as ml
 from checks import EXERCISES, MISTAKES
-from checks.nbtools import find_cells, read_notebook, solution_paths
+from checks.course_cells import find_cells
+from checks.learner_copies import solution_paths
+from checks.notebook_file import read_notebook
 from mlp_lab import accumulate, steps
 from diagnosis_table import measure
 from support import Attempt

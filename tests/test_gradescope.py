@@ -25,7 +25,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from checks.gradescope import build, upload
-from checks.nbtools import release
+from checks.learner_copies import release
 from test_grading import chapter, with_body
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -23,7 +23,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from checks.nbtools import release
+from checks.learner_copies import release
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -349,7 +349,7 @@ def _fingerprint(roots, skip: Path) -> dict:
 
 def _leftover_processes() -> list:
     """Processes of the sandboxes' unprivileged users, or carrying the attacks' mark."""
-    from checks.grading.runner import KernelUids
+    from checks.grading.notebook_run import KernelUids
 
     left = []
     for entry in os.scandir("/proc"):

@@ -15,9 +15,11 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from checks import nbtools
+from checks.course_cells import find_cells
 from checks.execute import execute
 from checks.locations import CHECKOUT, chapters_dir
+from checks.notebook_file import read_notebook
+from checks.solution_stubs import STUB_WIDTH, stub_line
 
 CHAPTERS = sorted(chapters_dir().glob("[0-9][0-9]_*.ipynb")) + sorted(chapters_dir().glob("solutions/*.ipynb"))
 LANGUAGE_INFO = ("name", "version", "mimetype", "file_extension", "codemirror_mode", "pygments_lexer",
@@ -30,7 +32,7 @@ def _id(path: Path) -> str:
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=_id)
 def test_chapter_stores_language_info_and_no_timestamps(path):
-    nb = nbtools.read_notebook(path)
+    nb = read_notebook(path)
     info = nb.metadata.get("language_info", {})
     missing = [key for key in LANGUAGE_INFO if key not in info]
     assert not missing, f"{_id(path)}: language_info lacks {missing}; fix: mlp-lab execute it, then release"
@@ -41,26 +43,26 @@ def test_chapter_stores_language_info_and_no_timestamps(path):
 @pytest.mark.parametrize("path", [p for p in CHAPTERS if p.parent == chapters_dir()], ids=_id)
 def test_released_stubs_fit_the_editor(path):
     """The lines the release wrote (those not in the solution's cell) are at most STUB_WIDTH long."""
-    exercises, _ = nbtools.find_cells(nbtools.read_notebook(path), str(path), solutions=False)
-    solved, _ = nbtools.find_cells(nbtools.read_notebook(path.parent / "solutions" / path.name), str(path))
+    exercises, _ = find_cells(read_notebook(path), str(path), solutions=False)
+    solved, _ = find_cells(read_notebook(path.parent / "solutions" / path.name), str(path))
     for name, cell in exercises.items():
         stub = set(cell.source.splitlines()) - set(solved[name].source.splitlines())
         assert any("NotImplementedError" in line for line in stub), f"{_id(path)}: no stub for {name!r}"
-        long = [line for line in stub if len(line) > nbtools.STUB_WIDTH]
-        assert not long, f"{_id(path)}: the stub of {name!r} has lines over {nbtools.STUB_WIDTH} characters: {long}"
+        long = [line for line in stub if len(line) > STUB_WIDTH]
+        assert not long, f"{_id(path)}: the stub of {name!r} has lines over {STUB_WIDTH} characters: {long}"
 
 
 @pytest.mark.parametrize("indent", ["", "    ", "        "])
 def test_long_stub_is_wrapped_into_the_same_message(indent):
     hint = ("compute the mean over the batch of the loss, then divide the upstream gradient by N; "
             "keepdims=True keeps (N, 1) so it broadcasts against (N, C) without a transpose")
-    stub = nbtools.stub_line("softmax_cross_entropy", hint, indent)
+    stub = stub_line("softmax_cross_entropy", hint, indent)
     assert len(stub.splitlines()) > 1
-    assert all(len(line) <= nbtools.STUB_WIDTH and line.startswith(indent) for line in stub.splitlines())
+    assert all(len(line) <= STUB_WIDTH and line.startswith(indent) for line in stub.splitlines())
     with pytest.raises(NotImplementedError) as raised:
         exec("def f():\n" + "\n".join("    " + line for line in stub.splitlines()) + "\nf()", {})
     assert str(raised.value) == f"softmax_cross_entropy: {hint}"
-    assert nbtools.stub_line("f", "short", indent) == f'{indent}raise NotImplementedError("f: short")'
+    assert stub_line("f", "short", indent) == f'{indent}raise NotImplementedError("f: short")'
 
 
 def test_execute_stores_language_info_and_removes_old_timestamps(tmp_path):
@@ -70,7 +72,7 @@ def test_execute_stores_language_info_and_removes_old_timestamps(tmp_path):
     path = tmp_path / "nb.ipynb"
     nbformat.write(nb, str(path))
     execute(path)
-    done = nbtools.read_notebook(path)
+    done = read_notebook(path)
     assert "execution" not in done.cells[0].metadata
     assert all(key in done.metadata["language_info"] for key in LANGUAGE_INFO)
     assert done.cells[0].outputs[0]["text"] == "2\n"

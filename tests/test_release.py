@@ -19,9 +19,12 @@ import nbformat
 import pytest
 from nbval.plugin import get_sanitize_patterns
 
-from checks import mine, nbtools
+from checks import mine
 from checks import release as release_cli
+from checks.course_cells import course_meta, is_not_implemented
+from checks.learner_copies import drift, release, release_all
 from checks.mine import REPORT_ENV
+from checks.notebook_file import dumps_notebook, read_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "solutions" / "01_tiny.ipynb"
@@ -62,11 +65,11 @@ def cell_index(nb, predicate) -> int:
 
 
 def is_check(name):
-    return lambda c: (nbtools.course_meta(c) or {}).get("kind") == "check" and c.metadata.mlp_lab.exercise == name
+    return lambda c: (course_meta(c) or {}).get("kind") == "check" and c.metadata.mlp_lab.exercise == name
 
 
 def exercise_cell(nb, name):
-    return next(c for c in nb.cells if (nbtools.course_meta(c) or {}).get("kind") == "solution"
+    return next(c for c in nb.cells if (course_meta(c) or {}).get("kind") == "solution"
                 and c.metadata.mlp_lab.exercise == name)
 
 
@@ -80,7 +83,7 @@ def test_release_cli_writes_learner_copies_and_never_touches_solutions(tmp_path,
     assert status == 0, err
     assert "wrote chapters/01_tiny.ipynb" in out
     learner = root / "chapters" / "01_tiny.ipynb"
-    expected = nbtools.dumps_notebook(nbtools.release(nbtools.read_notebook(FIXTURE)))
+    expected = dumps_notebook(release(read_notebook(FIXTURE)))
     assert learner.read_text(encoding="utf-8") == expected
     assert solution.read_bytes() == before
     stamp = learner.stat().st_mtime_ns
@@ -90,11 +93,11 @@ def test_release_cli_writes_learner_copies_and_never_touches_solutions(tmp_path,
 
 
 def test_learner_copy_keeps_everything_but_solutions_and_their_outputs():
-    solution = nbtools.read_notebook(FIXTURE)
-    learner = nbtools.release(solution)
+    solution = read_notebook(FIXTURE)
+    learner = release(solution)
     assert len(learner.cells) == len(solution.cells)
     for sol, lrn in zip(solution.cells, learner.cells):
-        kind = (nbtools.course_meta(sol) or {}).get("kind")
+        kind = (course_meta(sol) or {}).get("kind")
         assert lrn.id == sol.id
         if kind is None:
             assert lrn == sol
@@ -115,7 +118,7 @@ def test_check_mode_reports_each_kind_of_drift_with_the_fix(tmp_path, capsys):
     assert status == 0 and "1 learner notebook(s) match" in out
 
     learner = root / "chapters" / "01_tiny.ipynb"
-    nb = nbtools.read_notebook(learner)
+    nb = read_notebook(learner)
     nb.cells[0].source += " (edited by hand)"
     nbformat.write(nb, learner)
     shutil.copy(learner, root / "chapters" / "07_orphan.ipynb")
@@ -131,7 +134,7 @@ def test_check_mode_reports_each_kind_of_drift_with_the_fix(tmp_path, capsys):
 
 def test_release_refuses_a_broken_solution_and_writes_nothing(tmp_path, capsys):
     root = make_repo(tmp_path)
-    nb = nbtools.read_notebook(FIXTURE)
+    nb = read_notebook(FIXTURE)
     cell = exercise_cell(nb, "linear_forward")
     cell.source = cell.source.replace("    ### END SOLUTION", "")
     nbformat.write(nb, root / "chapters" / "solutions" / "02_broken.ipynb")
@@ -148,7 +151,7 @@ def test_release_cli_explains_a_wrong_root(tmp_path, capsys):
 
 def test_committed_learner_copies_match_a_fresh_release():
     """The CI drift check over the real chapters/ (any number of chapters, none included)."""
-    problems = nbtools.drift(ROOT)
+    problems = drift(ROOT)
     assert problems == [], "\n".join(problems + ["fix: run mlp-lab release"])
 
 
@@ -185,15 +188,15 @@ def course(tmp_path_factory):
     learner copy, and a broken learner copy (leaked solution, wrong answer, crashing cell)."""
     root = make_repo(tmp_path_factory.mktemp("course"))
     solutions = root / "chapters" / "solutions"
-    nb = nbtools.read_notebook(FIXTURE)
+    nb = read_notebook(FIXTURE)
     printed = next(c for c in nb.cells if c.cell_type == "code" and c.source.startswith("sigmoid = or_reference"))
     printed.outputs[0].text = "[0.1 0.5 0.9]\n"
     nbformat.write(nb, solutions / "02_drift.ipynb")
-    nbtools.release_all(root)
+    release_all(root)
     (root / "chapters" / "02_drift.ipynb").unlink()          # one learner copy is enough
 
-    broken = nbtools.release(nbtools.read_notebook(FIXTURE))
-    exercise_cell(broken, "sigmoid").source = exercise_cell(nbtools.read_notebook(FIXTURE), "sigmoid").source
+    broken = release(read_notebook(FIXTURE))
+    exercise_cell(broken, "sigmoid").source = exercise_cell(read_notebook(FIXTURE), "sigmoid").source
     exercise_cell(broken, "linear_forward").source = "def linear_forward(X, W, b):\n    return X @ W + b + 1.0"
     crash = next(c for c in broken.cells if c.cell_type == "code" and "object()" in c.source)
     crash.source = "raise ValueError('a plain bug outside any exercise')"
@@ -214,7 +217,7 @@ def test_one_pytest_run_validates_solutions_strictly_and_learner_copies_as_relea
     assert snapshot(course) == before, "running the notebooks changed or created files"
     failed = {(Path(r["path"]).name, r["cell"]) for r in records if r["outcome"] == "failed"}
 
-    fixture = nbtools.read_notebook(FIXTURE)
+    fixture = read_notebook(FIXTURE)
     code_cells = sum(c.cell_type == "code" for c in fixture.cells)
     printed = cell_index(fixture, lambda c: c.source.startswith("sigmoid = or_reference"))
     crash = cell_index(fixture, lambda c: "object()" in c.source)
@@ -230,7 +233,7 @@ def test_one_pytest_run_validates_solutions_strictly_and_learner_copies_as_relea
     assert "should fail with a 'not implemented yet' verdict" in result.stdout
     good = cell_results(records, course / "chapters" / "01_tiny.ipynb")
     checks = [r for r in good.values() if r["meta"].get("kind") == "check"]
-    assert len(checks) == 2 and all(r["outcome"] == "passed" and nbtools.is_not_implemented(r["ename"], r["evalue"])
+    assert len(checks) == 2 and all(r["outcome"] == "passed" and is_not_implemented(r["ename"], r["evalue"])
                                     for r in checks)
 
 
@@ -275,7 +278,7 @@ def test_mine_strict_exits_zero_only_when_every_check_passes(course):
 @pytest.mark.parametrize("name, text, fragment", [
     ("notes.txt", "hello", "is not a notebook"),
     ("missing.ipynb", None, "no such notebook"),
-    ("plain.ipynb", nbtools.dumps_notebook(nbformat.v4.new_notebook()), "has no check cells"),
+    ("plain.ipynb", dumps_notebook(nbformat.v4.new_notebook()), "has no check cells"),
 ], ids=["not-a-notebook", "missing", "no-checks"])
 def test_mine_explains_bad_input(tmp_path, capsys, name, text, fragment):
     if text is not None:

@@ -16,7 +16,9 @@ import pytest
 from nbclient import NotebookClient
 
 from checks import CheckFailure
-from checks.nbtools import RUN_ALL_TAG, course_meta, learner_path, read_notebook, solution_paths
+from checks.course_cells import course_meta
+from checks.learner_copies import RUN_ALL_TAG, learner_path, solution_paths
+from checks.notebook_file import read_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = {path.name: path for path in solution_paths(ROOT)}

@@ -19,7 +19,7 @@ BASELINE = ("-c", "import numpy")
 COMMANDS = {
     "import checks": ("-c", "import checks"),
     "import nbformat": ("-c", "import nbformat"),
-    "checks.nbtools (nbformat as the project uses it)": ("-c", "import checks.nbtools"),
+    "checks.notebook_file (nbformat as the project uses it)": ("-c", "import checks.notebook_file"),
     "mlp-lab --help": ("-m", "checks.cli", "--help"),
     "mlp-lab check --help": ("-m", "checks.cli", "check", "--help"),
     "python -m checks.mine --help": ("-m", "checks.mine", "--help"),

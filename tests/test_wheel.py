@@ -25,8 +25,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from checks import nbtools
+from checks.course_cells import is_not_implemented
 from checks.locations import INSTALL_SOURCE
+from checks.notebook_file import read_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,7 +84,7 @@ def installed(tmp_path_factory):
     _ok(_run([bin_dir / "python", "-m", "pip", "install", "--quiet", "ipykernel", "nbclient"], work, env))
 
     # The Colab path: chapter 1's own first cell, in a kernel without mlp_lab, installs the package.
-    first = next(c for c in nbtools.read_notebook(work / "checkout" / "chapters" / "01_forward_pass.ipynb").cells
+    first = next(c for c in read_notebook(work / "checkout" / "chapters" / "01_forward_pass.ipynb").cells
                  if c.cell_type == "code")
     assert f'"{INSTALL_SOURCE}"' in first.source
     nb = nbformat.v4.new_notebook(cells=[
@@ -119,7 +120,7 @@ def test_course_then_every_notebook_then_check_and_grade_from_the_install(instal
         if Path(run["path"]).parent == course:
             # A learner copy, nothing solved: only check cells may fail, and only with "not implemented".
             wrong = [e for e in run["errors"] if e["meta"].get("kind") != "check"
-                     or not nbtools.is_not_implemented(e["ename"], e["evalue"])]
+                     or not is_not_implemented(e["ename"], e["evalue"])]
             assert not wrong and run["errors"], f"{name}: {wrong}"
         else:
             assert run["errors"] == [], f"{name}: {run['errors']}"

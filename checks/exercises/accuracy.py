@@ -62,8 +62,8 @@ def _distinct_labels(rng: np.random.Generator, scores: np.ndarray) -> np.ndarray
 
 def _cases(rng: np.random.Generator):
     """Lists of (scores, y, kind): three square cases together (an argmax over the wrong axis gives
-    a number there, and three matches in a row name it), then a single example, then two non-square
-    batches."""
+    a number there, and three matches in a row name it), then a single example, then two batches
+    (5 to 29 rows, then 30 to 199, of 3 to 11 classes each)."""
     k = int(rng.integers(6, 11))
     squares = [rng.normal(size=(k, k)) for _ in range(3)]
     yield [(S, _distinct_labels(rng, S), "square") for S in squares]

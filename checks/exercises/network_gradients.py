@@ -60,7 +60,9 @@ def gradients(X, Y, W1, b1, W2, b2, slip: str | None = None) -> tuple:
 
 
 def _cases(rng: np.random.Generator):
-    """(X, Y, W1, b1, W2, b2): XOR-sized first, then fixed and random non-square ones, N = 1 included."""
+    """(X, Y, W1, b1, W2, b2): XOR-sized first (2-2-1, so W1 is square), then a fixed case whose
+    matrices are all non-square, one with N = 1, and two random ones with n_in, n_h, n_out distinct
+    (N may equal one of them)."""
     shapes = [(4, 2, 2, 1), (5, 3, 4, 2), (1, 3, 2, 4)]
     for _ in range(2):
         n_in, n_h, n_out = (int(s) for s in rng.choice(np.arange(2, 7), size=3, replace=False))

@@ -18,10 +18,6 @@ from . import protocol
 ENV = "MLP_LAB_GRADER"
 
 
-def active() -> bool:
-    return bool(os.environ.get(ENV))
-
-
 def _decode_args(packed) -> tuple:
     from ..calling import decode_value
 

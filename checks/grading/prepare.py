@@ -24,14 +24,13 @@ class Chapter:
     """A released chapter: its check cells in order, with exercises and points."""
 
     name: str                         # e.g. "03_backprop_as_gears"
-    path: Path
     checks: dict = field(default_factory=dict)   # exercise -> check cell (nbformat node)
     points: dict = field(default_factory=dict)   # exercise -> points
 
     @classmethod
     def load(cls, path: Path) -> "Chapter":
         nb = nbformat.read(str(path), as_version=4)
-        chapter = cls(name=path.stem, path=path)
+        chapter = cls(name=path.stem)
         for cell in nb.cells:
             meta = cell.get("metadata", {}).get("mlp_lab", {})
             if cell.cell_type == "code" and meta.get("kind") == "check":
