@@ -168,6 +168,7 @@ def learner_result(learner: str, graded: list) -> reports.LearnerResult:
 
 
 def parse_args(argv) -> argparse.Namespace:
+    """The grader's command line (``--help`` shows this module's docstring)."""
     parser = argparse.ArgumentParser(prog="python -m checks.grade", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("submissions", nargs="+", help="notebooks or folders (one per learner, or a class folder)")
@@ -197,7 +198,15 @@ def parse_args(argv) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def limits_from(args: argparse.Namespace) -> Limits:
+    """The limits on every learner's sandbox, from the command line."""
+    return Limits(cell_timeout=args.cell_timeout, memory_mb=args.memory_mb, cpu_seconds=args.cpu_seconds,
+                  disk_mb=args.disk_mb, processes=args.processes, run_timeout=args.notebook_timeout,
+                  sandboxed=not args.unsafe_no_sandbox)
+
+
 def main(argv=None) -> int:
+    """Find the learners -> keep this shard's -> snapshot -> grade or reuse -> write the reports."""
     from_env = os.environ.pop(SEED_ENV, None)   # before anything else can start a process
     args = parse_args(argv)
     chapters = load_chapters(args.solutions)
@@ -211,9 +220,7 @@ def main(argv=None) -> int:
     check_sandbox(args.unsafe_no_sandbox)
     args.out.mkdir(parents=True, exist_ok=True)
     seed = grading_seed(args.seed, args.seed_file, from_env, args.out)
-    limits = Limits(cell_timeout=args.cell_timeout, memory_mb=args.memory_mb, cpu_seconds=args.cpu_seconds,
-                    disk_mb=args.disk_mb, processes=args.processes, run_timeout=args.notebook_timeout,
-                    sandboxed=not args.unsafe_no_sandbox)
+    limits = limits_from(args)
     settings = record.settings(seed, limits, args.solutions)
     if args.shard:
         print(f"shard {args.shard}: {len(learners)} of the {len(everyone)} learner(s)", flush=True)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -205,3 +207,54 @@ def test_bad_shards_are_refused_with_the_rule(text, words, tmp_path):
 def test_good_shards_parse():
     assert parse_shard("0/1") == Shard(0, 1) and parse_shard(" 7 / 8 ") == Shard(7, 8)
     assert str(parse_shard("2/5")) == "2/5"
+
+
+def cluster_section() -> str:
+    readme = (ROOT / "README.md").read_text()
+    return readme[readme.index("### Classes beyond one machine"):readme.index("### What grading guarantees")]
+
+
+def command(text: str, **variables) -> list:
+    """A shell command line of the README, its variables replaced, split into words."""
+    for name, value in variables.items():
+        text = text.replace(f"${name}", str(value))
+    return shlex.split(text.replace("\\\n", " "))
+
+
+def test_readme_kubernetes_job_runs_the_image_s_grader_on_its_shard():
+    import yaml
+
+    from checks.grade import parse_args
+
+    blocks = re.findall(r"```yaml\n(.*?)```", cluster_section(), re.S)
+    docs = {d["metadata"]["name"]: d for block in blocks for d in yaml.safe_load_all(block)}
+    job, merge_job = docs["mlp-lab-grade"], docs["mlp-lab-merge"]
+    assert job["spec"]["completionMode"] == "Indexed"
+    n = job["spec"]["completions"]
+    entrypoint = json.loads(re.search(r"^ENTRYPOINT (.*)$", (ROOT / "Dockerfile").read_text(), re.M)[1])
+    (grader,) = job["spec"]["template"]["spec"]["containers"]
+    assert grader["command"] == ["sh", "-c"]
+    words = command(grader["args"][0], JOB_COMPLETION_INDEX=n - 1)
+    assert words[:4] == ["exec", *entrypoint[:3]]                      # the image's own grader
+    args = parse_args(words[4:])
+    assert args.shard == Shard(n - 1, n) and str(args.solutions) == entrypoint[entrypoint.index("--solutions") + 1]
+    mounts = {m["mountPath"]: m for m in grader["volumeMounts"]}
+    assert mounts[args.submissions[0]].get("readOnly") and not mounts["/class/grades"].get("readOnly")
+    assert args.out.parent == Path("/class/grades") and args.seed_file.parent == Path("/seed")
+    (merger,) = merge_job["spec"]["template"]["spec"]["containers"]
+    words = command(merger["args"][0])
+    assert words[:4] == ["exec", entrypoint[0], "-m", "checks.merge"]
+    assert words[4:] == [f"{str(args.out)[:-len(str(n - 1))]}*", "--out", "/class/grades/all"]
+
+
+def test_readme_slurm_array_grades_shards_0_to_n_minus_1():
+    from checks.grade import parse_args
+
+    script = next(b for b in re.findall(r"```bash\n(.*?)```", cluster_section(), re.S) if "#SBATCH --array" in b)
+    last = int(re.search(r"#SBATCH --array=0-(\d+)", script)[1])
+    exec_line = script[script.index("exec "):]
+    words = command(exec_line, SLURM_ARRAY_TASK_ID=last, SLURM_ARRAY_TASK_COUNT=last + 1, COURSE="/c",
+                    CLASS="/k", HOME="/h")
+    assert words[:3] == ["exec", "/c/.venv/bin/mlp-lab", "grade"]
+    args = parse_args(words[3:])
+    assert args.shard == Shard(last, last + 1) and args.out == Path(f"/k/grades/shard-{last}")
