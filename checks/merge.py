@@ -55,8 +55,10 @@ def check_compatible(folders: list, records: list) -> None:
                 differ = ""
                 if key == "settings":
                     differ = ": " + ", ".join(k for k in records[0][key] if other[key].get(k) != records[0][key][k])
-                raise MergeError(f"{folder} was graded with a different {words} than {folders[0]}{differ}; "
-                                 f"grade every shard with the same command and options")
+                remedy = ("the submissions changed between the shards' runs: grade every shard again (each "
+                          "reuses what is unchanged)" if key == "class" else
+                          "grade every shard with the same command and options")
+                raise MergeError(f"{folder} was graded with a different {words} than {folders[0]}{differ}; {remedy}")
     counts = Counter(learner for r in records for learner in r["learners"])
     twice = sorted(learner for learner, n in counts.items() if n > 1)
     if twice:
@@ -76,21 +78,22 @@ def merge(folders: list, out: Path) -> list:
         raise MergeError(f"--out {out} is one of the shards; merge into a new folder")
     records = load_shards(folders)
     check_compatible(folders, records)
-    out.mkdir(parents=True, exist_ok=True)
-    first = records[0]
-    handed_in = {chapter for r in records for chapter in r["chapters"]}
-    class_chapters = [chapter for chapter in first["course"] if chapter in handed_in]
-    results, entries = [], {}
+    results, entries, sources = [], {}, {}
     for folder, shard in zip(folders, records):
         for learner, entry in shard["learners"].items():
             result = record.stored_result(folder, learner, entry)
             if result is None:
                 raise MergeError(f"{Path(folder) / learner} lacks its grade.json or feedback notebooks: "
                                  f"copy the shard's output folder completely, or grade that shard again")
-            shutil.rmtree(out / learner / "feedback", ignore_errors=True)   # from an earlier merge into out
-            shutil.copytree(Path(folder) / learner / "feedback", out / learner / "feedback")
             results.append(result)
-            entries[learner] = entry
+            entries[learner], sources[learner] = entry, Path(folder) / learner / "feedback"
+    out.mkdir(parents=True, exist_ok=True)
+    for learner, feedback in sources.items():
+        shutil.rmtree(out / learner / "feedback", ignore_errors=True)   # from an earlier merge into out
+        shutil.copytree(feedback, out / learner / "feedback")
+    first = records[0]
+    handed_in = {chapter for r in records for chapter in r["chapters"]}
+    class_chapters = [chapter for chapter in first["course"] if chapter in handed_in]
     summaries = reports.write_reports(out, results, class_chapters, first["course"], first["visibility"])
     record.save(out, first["settings"], first["visibility"], first["course"], None, first["class"],
                 class_chapters, entries)

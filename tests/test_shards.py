@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -150,7 +151,12 @@ def test_merge_refuses_shards_that_do_not_fit(graded):
     grade(graded["class"], root / "other_seed", graded["solutions"], "--shard", "1/3", seed="12345")
     status, err = merge(shards[0], root / "other_seed", shards[2], "--out", root / "mixed")
     assert status == 2 and "different grading settings" in err and "seed_sha256" in err
-    assert not any((root / name).exists() for name in ("twice", "partial", "junk", "mixed"))
+    incomplete = root / "incomplete"
+    shutil.copytree(shards[1], incomplete)
+    (incomplete / "hal" / "grade.json").unlink()
+    status, err = merge(shards[0], incomplete, shards[2], "--out", root / "half")
+    assert status == 2 and "hal lacks its grade.json" in err
+    assert not any((root / name).exists() for name in ("twice", "partial", "junk", "mixed", "half"))
 
 
 def test_grading_again_reuses_the_unchanged_and_regrades_the_changed(graded):
