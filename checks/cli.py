@@ -3,11 +3,13 @@
     mlp-lab course [DIR]         copy the chapters into DIR (yours are never overwritten), open JupyterLab
     mlp-lab check NOTEBOOK...    which exercises of your notebooks pass (python -m checks.mine)
     mlp-lab grade SUBMISSION...  grade returned notebooks (python -m checks.grade)
+    mlp-lab grade merge DIR...   merge the output folders of grading shards (python -m checks.merge)
     mlp-lab release              write the learner notebooks from the solutions (python -m checks.release)
     mlp-lab execute NOTEBOOK...  re-run notebooks in place, reproducibly (python -m checks.execute)
 
 Every command but ``course`` hands its arguments unchanged to its module's ``main``, so its options
-and its ``--help`` are that module's own.
+and its ``--help`` are that module's own. ``grade merge`` is always the merge (to grade a submission
+folder named ``merge``, write ``./merge``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from checks.locations import chapters_dir
 DEFAULT_COURSE_DIR = Path("mlp-lab-course")
 DELEGATED = {
     "check": ("checks.mine", "which exercises of your notebooks pass, fail or are not implemented yet"),
-    "grade": ("checks.grade", "grade returned notebooks: points, feedback, gradebook (instructors)"),
+    "grade": ("checks.grade", "grade returned notebooks: points, feedback, gradebook (instructors); "
+                              "'grade merge' merges shards"),
     "release": ("checks.release", "write the learner notebooks from chapters/solutions/ (maintainers)"),
     "execute": ("checks.execute", "re-run notebooks top to bottom in place, reproducibly (maintainers)"),
 }
@@ -100,6 +103,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``mlp-lab`` console script; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:2] == ["grade", "merge"]:
+        return importlib.import_module("checks.merge").main(argv[2:])
     if argv and argv[0] in DELEGATED:
         return importlib.import_module(DELEGATED[argv[0]][0]).main(argv[1:])
     top = parser()

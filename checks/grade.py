@@ -1,4 +1,4 @@
-"""Grade returned notebooks: ``python -m checks.grade SUBMISSION... --out DIR [-j N]``.
+"""Grade returned notebooks: ``python -m checks.grade SUBMISSION... --out DIR [-j N] [--shard I/N]``.
 
 A SUBMISSION is one learner: a folder of their notebooks, or a single notebook file (the learner
 is then named after the file). A folder holding only sub-folders is a class: one learner per
@@ -10,6 +10,11 @@ Every notebook is copied and hashed before any learner code runs (links are refu
 from that copy in a sandbox of its own (``grading/sandbox.py``), and the outputs are written only
 once every sandbox is gone. Submitted files are only read, never written. The secret seed comes
 from ``--seed-file`` or ``MLP_LAB_GRADING_SEED`` (removed from the environment at once).
+
+Grading again into the same DIR resumes: a learner whose notebooks and grading settings are
+unchanged since the last run there is not graded again (``DIR/grading-record.json``).
+``--shard I/N`` grades only the learners whose name hashes to shard I (0 to N-1) of N; combine the
+shards' DIRs with ``mlp-lab grade merge SHARD_DIR... --out DIR`` (``python -m checks.merge``).
 """
 
 from __future__ import annotations
@@ -21,14 +26,14 @@ import shutil
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import nbformat
-
-from .grading import reports, sandbox
+from .grading import record, reports, sandbox
 from .grading.prepare import PrepareError, load_chapters, match_chapter, read_submission, restore_checks
 from .grading.notebook_run import Limits, run_notebook
+from .grading.shards import parse_shard, select
 from .grading.submissions import find_learners, snapshot
 from .locations import chapters_dir
 
@@ -36,8 +41,9 @@ DEFAULT_SOLUTIONS = chapters_dir() / "solutions"
 SEED_ENV = "MLP_LAB_GRADING_SEED"
 
 
-def resolve_seed(seed, seed_file, from_env, out: Path) -> int:
-    """--seed-file, else --seed, else MLP_LAB_GRADING_SEED, else OUT/.grading-seed, else a new one."""
+def grading_seed(seed, seed_file, from_env, out: Path) -> int:
+    """The secret seed of the hidden cases: --seed-file, else --seed, else MLP_LAB_GRADING_SEED, else
+    OUT/.grading-seed, else a new one; kept in OUT/.grading-seed (mode 0600) for the next run."""
     if seed_file is not None:
         try:
             seed = seed_file.read_text().strip()
@@ -62,27 +68,27 @@ def resolve_seed(seed, seed_file, from_env, out: Path) -> int:
 
 def grade_notebook(sub, chapters: dict, seed: int, limits: Limits):
     """Return (chapter or None, notebook record for grade.json, exercise results, feedback nb)."""
-    record = {"file": str(sub.source), "sha256": sub.sha256, "chapter": None, "events": [], "error": None}
+    nb_record = {"file": str(sub.source), "sha256": sub.sha256, "chapter": None, "events": [], "error": None}
     try:
         if sub.refused:
             raise PrepareError(sub.refused)
         nb = read_submission(sub.copy)
     except PrepareError as exc:
         chapter = match_chapter(sub.source, chapters)
-        record.update(chapter=chapter.name if chapter else None, error=str(exc))
-        return chapter, record, None, None
+        nb_record.update(chapter=chapter.name if chapter else None, error=str(exc))
+        return chapter, nb_record, None, None
     chapter = match_chapter(sub.source, chapters, nb)
     if chapter is None:
-        record["error"] = f"{sub.source.name} does not match any chapter of the course; it was not graded."
-        return None, record, None, None
-    record["chapter"] = chapter.name
+        nb_record["error"] = f"{sub.source.name} does not match any chapter of the course; it was not graded."
+        return None, nb_record, None, None
+    nb_record["chapter"] = chapter.name
     prepared, events = restore_checks(nb, chapter)
     run = run_notebook(prepared, seed, limits)
-    record["events"] = events + run["events"]
+    nb_record["events"] = events + run["events"]
     results = {ex: reports.exercise_result(chapter, ex, run["verdicts"].get(ex), run["cells"])
                for ex in chapter.checks}
-    feedback = reports.feedback_notebook(prepared, chapter, results, run["cells"], record["events"])
-    return chapter, record, results, feedback
+    feedback = reports.feedback_notebook(prepared, chapter, results, run["cells"], nb_record["events"])
+    return chapter, nb_record, results, feedback
 
 
 def check_sandbox(unsafe: bool) -> None:
@@ -109,12 +115,68 @@ def _timed(function, *args):
     return (*function(*args), time.perf_counter() - start)
 
 
-def main(argv=None) -> int:
+def grade_or_reuse(learners: dict, chapters: dict, seed: int, limits: Limits, settings: dict, out: Path,
+                   jobs: int) -> tuple:
+    """Snapshot ``learners``' notebooks, reuse the results in ``out`` of those whose snapshot and
+    ``settings`` are unchanged since the run recorded there, grade the others.
+
+    Returns ``(results, digests)``: a LearnerResult per learner, and their snapshots' digests."""
+    copies = Path(tempfile.mkdtemp(prefix="mlpg-submissions-"))   # private to the grader (0700)
+    try:
+        snapshot(learners, copies)
+        digests = {learner: record.submission_digest(submitted) for learner, submitted in learners.items()}
+        previous = record.load(out)
+        reused = [result for learner in learners
+                  if (result := record.reuse(previous, settings, learner, digests[learner], out))]
+        kept = {result.learner for result in reused}
+        to_grade = {learner: submitted for learner, submitted in learners.items() if learner not in kept}
+        print(f"reused {len(reused)} learner(s) unchanged since the last run in {out}; grading "
+              f"{sum(map(len, to_grade.values()))} notebook(s) from {len(to_grade)} learner(s) with "
+              f"{jobs} worker(s)", flush=True)
+        return reused + grade_learners(to_grade, chapters, seed, limits, jobs), digests
+    finally:
+        shutil.rmtree(copies, ignore_errors=True)
+
+
+def grade_learners(learners: dict, chapters: dict, seed: int, limits: Limits, jobs: int) -> list:
+    """Grade every notebook of ``learners`` (name -> snapshotted notebooks), ``jobs`` at a time;
+    return one LearnerResult per learner."""
+    notebooks = [(learner, sub) for learner, submitted in learners.items() for sub in submitted]
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        graded = pool.map(lambda job: (job[0], _timed(grade_notebook, job[1], chapters, seed, limits)), notebooks)
+        by_learner = defaultdict(list)
+        for learner, outcome in graded:
+            by_learner[learner].append(outcome)
+    return [learner_result(learner, by_learner[learner]) for learner in learners]
+
+
+def learner_result(learner: str, graded: list) -> reports.LearnerResult:
+    """One learner's result from their graded notebooks (``grade_notebook``'s tuples, timed): the
+    first notebook graded for a chapter counts, a second one is noted and ignored."""
+    notebooks, exercises, feedback = [], {}, {}
+    for chapter, nb_record, results, nb_feedback, _ in graded:
+        if results is not None and chapter.name in feedback:
+            nb_record["error"] = f"another notebook for {chapter.name} was already graded; this one was ignored"
+            results = None
+        notebooks.append(nb_record)
+        if results is not None:
+            exercises.update(results)
+            feedback[chapter.name] = nb_feedback
+    return reports.LearnerResult(learner=learner, notebooks=notebooks, exercises=exercises,
+                                 chapters_graded=list(feedback), seconds=sum(g[-1] for g in graded),
+                                 feedback=feedback)
+
+
+def parse_args(argv) -> argparse.Namespace:
+    """The grader's command line (``--help`` shows this module's docstring)."""
     parser = argparse.ArgumentParser(prog="python -m checks.grade", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("submissions", nargs="+", help="notebooks or folders (one per learner, or a class folder)")
     parser.add_argument("--out", required=True, type=Path, help="folder for the reports (created)")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="notebooks graded at once")
+    parser.add_argument("--shard", type=parse_shard, metavar="I/N",
+                        help="grade only shard I of N, I counted from 0 (e.g. \"$JOB_COMPLETION_INDEX/8\"): the "
+                        "learners whose folder name hashes to I; then merge the shards' --out folders")
     parser.add_argument("--seed-file", type=Path, help="file holding the secret seed for the hidden cases "
                         "(or set MLP_LAB_GRADING_SEED; default: kept in OUT/.grading-seed)")
     parser.add_argument("--seed", help="the seed itself (visible in the process list: prefer --seed-file)")
@@ -133,77 +195,50 @@ def main(argv=None) -> int:
                         help="Gradescope visibility of the results (default: visible, Gradescope's default)")
     parser.add_argument("--gradescope", type=Path, help="also write this learner's results.json here "
                         "(inside Gradescope: /autograder/results/results.json; needs exactly one learner)")
-    from_env = os.environ.pop(SEED_ENV, None)   # before anything else can start a process
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
 
+
+def limits_from(args: argparse.Namespace) -> Limits:
+    """The limits on every learner's sandbox, from the command line."""
+    return Limits(cell_timeout=args.cell_timeout, memory_mb=args.memory_mb, cpu_seconds=args.cpu_seconds,
+                  disk_mb=args.disk_mb, processes=args.processes, run_timeout=args.notebook_timeout,
+                  sandboxed=not args.unsafe_no_sandbox)
+
+
+def main(argv=None) -> int:
+    """Find the learners -> keep this shard's -> snapshot -> grade or reuse -> write the reports."""
+    from_env = os.environ.pop(SEED_ENV, None)   # before anything else can start a process
+    args = parse_args(argv)
     chapters = load_chapters(args.solutions)
-    learners = find_learners(args.submissions)
-    if not learners:
+    course = {name: dict(chapter.points) for name, chapter in chapters.items()}
+    everyone = find_learners(args.submissions)
+    if not everyone:
         raise SystemExit("grade: no notebooks found in the submissions given")
+    learners = select(everyone, args.shard)
     if args.gradescope and len(learners) != 1:
         raise SystemExit("grade: --gradescope writes one learner's results; give exactly one submission")
     check_sandbox(args.unsafe_no_sandbox)
     args.out.mkdir(parents=True, exist_ok=True)
-    seed = resolve_seed(args.seed, args.seed_file, from_env, args.out)
-    limits = Limits(cell_timeout=args.cell_timeout, memory_mb=args.memory_mb, cpu_seconds=args.cpu_seconds,
-                    disk_mb=args.disk_mb, processes=args.processes, run_timeout=args.notebook_timeout,
-                    sandboxed=not args.unsafe_no_sandbox)
+    seed = grading_seed(args.seed, args.seed_file, from_env, args.out)
+    limits = limits_from(args)
+    settings = record.settings(seed, limits, args.solutions)
+    if args.shard:
+        print(f"shard {args.shard}: {len(learners)} of the {len(everyone)} learner(s)", flush=True)
 
-    jobs = [(learner, sub) for learner, submitted in learners.items() for sub in submitted]
     start = time.perf_counter()
-    print(f"grading {len(jobs)} notebook(s) from {len(learners)} learner(s) with {args.jobs} worker(s)", flush=True)
-    copies = Path(tempfile.mkdtemp(prefix="mlpg-submissions-"))   # private to the grader (0700)
-    try:
-        snapshot(learners, copies)
-        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-            graded = list(pool.map(lambda job: (job, _timed(grade_notebook, job[1], chapters, seed, limits)), jobs))
-    finally:
-        shutil.rmtree(copies, ignore_errors=True)
+    results, digests = grade_or_reuse(learners, chapters, seed, limits, settings, args.out, args.jobs)
     seconds = time.perf_counter() - start
 
-    in_batch = [name for name in chapters if any(ch is not None and ch.name == name for _, (ch, *_) in graded)]
-    exercise_names = [ex for name in in_batch for ex in chapters[name].checks]
-    summaries = []
-    for learner in learners:
-        folder = args.out / learner
-        (folder / "feedback").mkdir(parents=True, exist_ok=True)
-        notebooks, exercises, done = [], {}, set()
-        for (who, _), (chapter, record, results, feedback, _) in graded:
-            if who != learner:
-                continue
-            if chapter is not None and chapter.name in done and results is not None:
-                record["error"] = f"another notebook for {chapter.name} was already graded; this one was ignored"
-                results = None
-            notebooks.append(record)
-            if results is not None:
-                done.add(chapter.name)
-                exercises.update(results)
-                nbformat.write(feedback, str(folder / "feedback" / f"{chapter.name}.ipynb"))
-        for name in in_batch:
-            if name in done:
-                continue
-            reason = next((r["error"] for r in notebooks if r["chapter"] == name and r["error"]),
-                          f"no notebook for {name} was submitted")
-            for ex, pts in chapters[name].points.items():
-                exercises[ex] = {"chapter": name, "points": 0, "max_points": pts, "passed": False,
-                                 "mistake": "missing", "feedback": reason}
-        exercises = {ex: exercises[ex] for ex in exercise_names if ex in exercises}
-        summary = reports.learner_summary(learner, notebooks, exercises)
-        reports.write_json(folder / "grade.json", summary)
-        taken = sum(result[-1] for (who, _), result in graded if who == learner)
-        results_json = reports.gradescope_results(summary, taken, args.visibility)
-        reports.write_json(folder / "results.json", results_json)
-        if args.gradescope:
-            args.gradescope.parent.mkdir(parents=True, exist_ok=True)
-            reports.write_json(args.gradescope, results_json)
-        summaries.append(summary)
-
-    reports.write_gradebook(args.out / "gradebook.csv", summaries, exercise_names)
-    table, text = reports.class_summary(summaries, exercise_names)
-    reports.write_json(args.out / "summary.json", table)
-    (args.out / "summary.md").write_text(text)
-    width = max(len(s["learner"]) for s in summaries)
-    for s in sorted(summaries, key=lambda s: s["learner"]):
+    handed_in = {nb["chapter"] for r in results for nb in r.notebooks}
+    class_chapters = [name for name in chapters if name in handed_in]
+    summaries = reports.write_reports(args.out, results, class_chapters, course, args.visibility)
+    record.save(args.out, settings, args.visibility, course, args.shard, list(everyone), class_chapters,
+                {r.learner: record.entry(r, digests[r.learner]) for r in results})
+    if args.gradescope:
+        args.gradescope.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(args.out / results[0].learner / "results.json", args.gradescope)
+    width = max((len(s["learner"]) for s in summaries), default=0)
+    for s in summaries:
         print(f"  {s['learner']:<{width}}  {s['total']:>3} / {s['max']}")
     print(f"graded in {seconds:.0f} s; reports in {args.out}/ (gradebook.csv, summary.md, <learner>/)")
     return 0

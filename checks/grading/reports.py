@@ -1,5 +1,10 @@
 """What the instructor gets: per-learner JSON, feedback notebooks, Gradescope results,
-a CSV gradebook and a summary of the most common mistakes per exercise."""
+a CSV gradebook and a summary of the most common mistakes per exercise.
+
+``write_reports`` is the one place that writes them, for a grading run (a whole class or one
+shard) and for ``mlp-lab grade merge`` alike, from one ``LearnerResult`` per learner: so a merge
+of shards writes what one run over the whole class would have written.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,22 @@ import csv
 import json
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+
+
+@dataclass
+class LearnerResult:
+    """What grading one learner's notebooks produced, before the class's list of chapters is known."""
+
+    learner: str                  # the learner's folder name in the reports
+    notebooks: list               # one record per submitted notebook: file, sha256, chapter, events, error
+    exercises: dict               # exercise -> result, for the chapters in ``chapters_graded`` only
+    chapters_graded: list         # chapters for which a notebook was graded, in grading order
+    seconds: float                # wall-clock seconds that grading these notebooks took
+    feedback: dict | None = None  # chapter -> feedback notebook; None when reused (kept as they are)
 
 
 def exercise_result(chapter, exercise, verdict, cells) -> dict:
@@ -86,10 +104,54 @@ def feedback_notebook(nb, chapter, results: dict, cells, events) -> nbformat.Not
     return nb
 
 
-def learner_summary(learner: str, notebooks: list, exercises: dict) -> dict:
+def learner_summary(result: LearnerResult, class_chapters: list, course: dict) -> dict:
+    """``grade.json``: the learner's results over ``class_chapters`` (those anyone in the class handed
+    in), a chapter they did not hand in (or that could not be graded) scoring zero as ``missing``.
+
+    ``course`` maps chapter -> {exercise: points}, in course order."""
+    exercises = dict(result.exercises)
+    for name in class_chapters:
+        if name in result.chapters_graded:
+            continue
+        reason = next((r["error"] for r in result.notebooks if r["chapter"] == name and r["error"]),
+                      f"no notebook for {name} was submitted")
+        for ex, pts in course[name].items():
+            exercises[ex] = {"chapter": name, "points": 0, "max_points": pts, "passed": False,
+                             "mistake": "missing", "feedback": reason}
+    exercises = {ex: exercises[ex] for name in class_chapters for ex in course[name] if ex in exercises}
     total = sum(r["points"] for r in exercises.values())
     maximum = sum(r["max_points"] for r in exercises.values())
-    return {"learner": learner, "total": total, "max": maximum, "exercises": exercises, "notebooks": notebooks}
+    return {"learner": result.learner, "total": total, "max": maximum, "exercises": exercises,
+            "notebooks": result.notebooks}
+
+
+def write_reports(out: Path, results: list, class_chapters: list, course: dict, visibility: str) -> list:
+    """Write every report of ``results`` (LearnerResult) into ``out``; return the summaries, by learner.
+
+    Per learner: ``grade.json``, ``results.json`` and any new ``feedback/<chapter>.ipynb`` (a
+    learner graded again loses the feedback of chapters no longer graded); for the class:
+    ``gradebook.csv``, ``summary.json``, ``summary.md``. A file whose content is unchanged is not
+    rewritten."""
+    summaries = []
+    for result in sorted(results, key=lambda r: r.learner):
+        folder = Path(out) / result.learner
+        (folder / "feedback").mkdir(parents=True, exist_ok=True)
+        if result.feedback is not None:
+            for old in (folder / "feedback").glob("*.ipynb"):
+                if old.stem not in result.feedback:
+                    old.unlink()
+            for chapter, nb in result.feedback.items():
+                nbformat.write(nb, str(folder / "feedback" / f"{chapter}.ipynb"))
+        summary = learner_summary(result, class_chapters, course)
+        write_json(folder / "grade.json", summary)
+        write_json(folder / "results.json", gradescope_results(summary, result.seconds, visibility))
+        summaries.append(summary)
+    exercise_names = [ex for name in class_chapters for ex in course[name]]
+    write_gradebook(Path(out) / "gradebook.csv", summaries, exercise_names)
+    table, text = class_summary(summaries, exercise_names)
+    write_json(Path(out) / "summary.json", table)
+    _write_text(Path(out) / "summary.md", text)
+    return summaries
 
 
 def gradescope_results(summary: dict, seconds: float, visibility: str = "visible") -> dict:
@@ -150,4 +212,15 @@ def class_summary(summaries: list, exercises: list) -> tuple:
 
 
 def write_json(path: Path, data) -> None:
-    Path(path).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    """Write ``data`` as indented JSON, unless the file already holds exactly that."""
+    _write_text(Path(path), json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` unless it already holds exactly that (its time stamp then stays)."""
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except (OSError, UnicodeDecodeError):
+        pass
+    path.write_text(text, encoding="utf-8")
