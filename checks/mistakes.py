@@ -71,6 +71,9 @@ MISTAKES: dict[str, str] = {
                        "gradients came from",
     "wrong_mode": "dropout was on during evaluation (or off during training): model.train() before the "
                   "batches, model.eval() before evaluating",
+    "below_target": "the trained network scores below the target accuracy on the test images (scored by the "
+                    "checker with the parameters you returned)",
+    "too_slow": "training took longer than the time limit the instructor set",
     "wrong_value": "the values are wrong in a way that matches none of the categories above",
 }
 
