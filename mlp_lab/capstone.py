@@ -23,7 +23,7 @@ def train_network(images: np.ndarray, labels: np.ndarray, rng: np.random.Generat
     images: (N, 784) uint8 pixels; labels: (N,) int64 digits; rng: a Generator (initial weights, the
     validation split, the order of the batches). Returns (params, history): params maps W1 (784, 256),
     b1 (256,), W2 (256, 128), b2 (128,), W3 (128, 10), b3 (10,) to float32 arrays; history holds
-    per-epoch lists "loss" (training), "val_loss" and "val_acc".
+    per-epoch lists "loss" (training), "acc" (on n_val training images), "val_loss" and "val_acc".
     """
     X = images.astype(np.float32)
     X /= 255
@@ -31,12 +31,13 @@ def train_network(images: np.ndarray, labels: np.ndarray, rng: np.random.Generat
     X_train, y_train, X_val, y_val = X[order[n_val:]], labels[order[n_val:]], X[order[:n_val]], labels[order[:n_val]]
     model = MLP(list(SIZES), activation="relu", rng=rng)
     optimizer = Adam(model.parameters(), lr=lr)
-    history = {"loss": [], "val_loss": [], "val_acc": []}
+    history = {"loss": [], "acc": [], "val_loss": [], "val_acc": []}
     for _ in range(epochs):
         epoch = fit(model, X_train, y_train, optimizer, epochs=1, batch_size=batch_size, rng=rng, verbose=False)
         optimizer.lr *= decay
         val_loss, val_acc = evaluate(model, X_val, y_val)
         history["loss"] += epoch["loss"]
+        history["acc"].append(float(evaluate(model, X_train[:n_val], y_train[:n_val])[1]))
         history["val_loss"].append(float(val_loss))
         history["val_acc"].append(float(val_acc))
     arrays = [p for _, p, _ in model.parameters()]
