@@ -152,8 +152,8 @@ class EarlierWork:
         return run
 
     def _define(self, name: str, source) -> tuple[Callable, str]:
-        if callable(source):
-            return source, "this notebook"
+        if callable(source):     # or_reference's wrapper would pass with the reference: judge what it wraps
+            return (source.__wrapped__ if hasattr(source, "__wrapped_reference__") else source), "this notebook"
         node = find_definition(self.folder / source, name)
         code = compile(ast.fix_missing_locations(ast.Module(body=[node], type_ignores=[])), str(source), "exec")
         exec(code, self.namespace)                   # defines the function; runs none of its body
