@@ -59,3 +59,20 @@ def test_too_slow_against_the_instructors_limit(monkeypatch):
     monkeypatch.setattr(capstone, "limits", lambda: {"time_limit": 0.0, "target": 0.975})
     failure = failure_of(check_train_network, untrained)
     assert failure.mistake == "too_slow" and "time limit of 0 s" in str(failure)
+
+
+def test_a_network_trained_on_the_files_on_disk_is_told_so():
+    failure = failure_of(check_train_network, trained_on_the_files)
+    assert failure.mistake == "below_target"
+    assert "it was trained on the files on disk, not on the images it was given" in str(failure)
+
+
+def test_missing_mnist_is_the_set_up_s_error_not_the_learner_s(monkeypatch):
+    from checks.runner import JudgeUnavailable
+
+    def no_data(split):
+        raise FileNotFoundError("load_mnist: no MNIST files found")
+
+    monkeypatch.setattr(ml, "load_mnist", no_data)
+    with pytest.raises(JudgeUnavailable, match="needs MNIST and could not load it:\nload_mnist: no MNIST"):
+        check_train_network(ml.train_network)
