@@ -47,8 +47,11 @@ def limits() -> dict:
 
 
 def as_pixels(X: np.ndarray) -> np.ndarray:
-    """MNIST's float32 x = pixel / 255 back to the uint8 pixels.  X: (N, 784) -> (N, 784) uint8."""
-    return np.rint(X * 255).astype(np.uint8)
+    """MNIST's float32 x = pixel / 255 back to the uint8 pixels, overwriting X on the way (no temporary
+    copies of the data set).  X: (N, 784) float32 -> (N, 784) uint8."""
+    X *= 255
+    np.rint(X, out=X)
+    return X.astype(np.uint8)
 
 
 def predict(params: dict, pixels: np.ndarray) -> np.ndarray:
@@ -89,8 +92,11 @@ def judge(call, rng: np.random.Generator) -> None:
         X_test, y_test = mlp_lab.load_mnist("test")
     except (OSError, ValueError) as missing:
         raise JudgeUnavailable(f"the train_network check needs MNIST and could not load it:\n{missing}") from None
-    pixels, rows = rng.permutation(784), rng.permutation(len(X_train))
-    images, labels = as_pixels(X_train)[rows][:, pixels], y_train[rows]
+    train_pixels, test_pixels = as_pixels(X_train), as_pixels(X_test)
+    del X_train, X_test
+    pixels, rows = rng.permutation(784), rng.permutation(len(train_pixels))
+    images, labels = train_pixels[rows[:, None], pixels], y_train[rows]
+    del train_pixels
     tested = (f"train_network(images, labels, rng) with the 60,000 MNIST training images as uint8 (60000, 784), "
               f"their pixels in a secret order, labels int64 (60000,); time limit {rules['time_limit']:g} s")
     start = time.perf_counter()
@@ -103,7 +109,6 @@ def judge(call, rng: np.random.Generator) -> None:
                                      f"{rules['time_limit']:g} s", tested=tested,
                      hint="time one epoch; keep everything float32, update the parameters in place, gather each "
                           "batch with X[idx], and skip dX of the first layer")
-    test_pixels = as_pixels(X_test)
     accuracy = float(np.mean(predict(params, test_pixels[:, pixels]) == y_test))
     if accuracy < rules["target"]:
         on_disk = float(np.mean(predict(params, test_pixels) == y_test))
