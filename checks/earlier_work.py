@@ -130,12 +130,17 @@ class EarlierWork:
             with contextlib.redirect_stdout(io.StringIO()):
                 CHECKS[f"check_{name}"](fn)
         except CheckFailure as failure:
-            why = ("not implemented yet" if failure.mistake == "not_implemented" else
-                   f"yours fails its check ({failure.mistake}), run check_{name} there to see why")
+            if failure.mistake == "not_implemented":
+                why = "not implemented yet"
+            elif failure.details.get("error_type") == "NameError":
+                why = ("yours uses a name defined elsewhere in its notebook, and only its def is read here: "
+                       "move what it needs inside the function")
+            else:
+                why = f"yours fails its check ({failure.mistake}), run check_{name} there to see why"
             self.namespace.pop(name, None)
             return self._use_reference(name, reference, f"reference: {why} ({where})")
         self.own[name] = self.namespace[name] = fn
-        self.origins.append(Origin(name, True, f"yours ({where}), passes its check"))
+        self._record(Origin(name, True, f"yours ({where}), passes its check"))
         return fn
 
     def unchecked(self, name: str, fn: Callable, reference: Callable) -> Callable:
@@ -147,7 +152,7 @@ class EarlierWork:
             except NotImplementedError:
                 result, origin = reference(*args, **kwargs), Origin(name, False, "reference: not implemented yet "
                                                                                   "(this notebook)")
-            self.origins = [o for o in self.origins if o.name != name] + [origin]
+            self._record(origin)
             return result
         return run
 
@@ -160,8 +165,12 @@ class EarlierWork:
         return self.namespace[name], str(source)
 
     def _use_reference(self, name: str, reference: Callable, why: str) -> Callable:
-        self.origins.append(Origin(name, False, why))
+        self._record(Origin(name, False, why))
         return reference
+
+    def _record(self, origin: Origin) -> None:
+        """Remember where ``origin.name`` came from, replacing what a previous run of the cell said."""
+        self.origins = [o for o in self.origins if o.name != origin.name] + [origin]
 
     def report(self) -> str:
         """A table: each function, and whether it was the learner's (and from where) or the reference."""

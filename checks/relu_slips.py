@@ -1,7 +1,8 @@
 """The slips particular to ReLU, named before the generic comparison: a leaky slope, and the kink at 0.
 
-Both ReLU checks (``relu`` and ``relu_backward``) call ``check_relu_slips`` on ordinary inputs,
-after shape, dtype and mutation and before ``verdict.check_values``.
+Both ReLU checks (``relu`` and ``relu_backward``) call, after shape, dtype and mutation,
+``check_alternatives`` (known wrong formulas), then ``check_relu_slips`` on ordinary inputs, then
+``verdict.check_values``.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ import numpy as np
 from . import verdict as v
 
 
-def negative_slope(got: np.ndarray, base: np.ndarray, negative: np.ndarray) -> float | None:
-    """c if got == c * base on the entries where ``negative`` holds, for one c with 0 < |c| < 1, else None.
+def negative_slope(got: np.ndarray, base: np.ndarray, where: np.ndarray) -> float | None:
+    """c if got == c * base on the entries where ``where`` holds, for one c with 0 < |c| < 1, else None.
 
-    got, base, negative: arrays of one shape (negative boolean)."""
-    g, b = got[negative], base[negative]
+    got, base, where: arrays of one shape (where boolean)."""
+    g, b = got[where], base[where]
     bb = float(np.dot(b, b))
     if bb == 0.0:
         return None
@@ -30,8 +31,8 @@ def check_relu_slips(ex: str, name: str, got: np.ndarray, expected: np.ndarray, 
     """Name ``leaky_slope`` (right for z > 0, a constant fraction of ``base`` for z <= 0) and
     ``kink_at_zero`` (right everywhere but at z == 0 exactly).
 
-    got, expected, z, base: arrays of one shape; base is what a leaky ReLU scales for z < 0
-    (z itself in the forward pass, the upstream gradient in the backward pass)."""
+    got, expected, z, base: arrays of one shape; base (named ``base_name`` in the message) is what a
+    leaky ReLU scales for z < 0: z itself in the forward pass, the upstream gradient in the backward pass."""
     zero, negative = z == 0, z < 0
     if v.close(got, expected):
         return
@@ -46,10 +47,9 @@ def check_relu_slips(ex: str, name: str, got: np.ndarray, expected: np.ndarray, 
     off = negative | zero            # a leaky slope applies at the kink too when written with z > 0
     slope = negative_slope(got, base, off) if negative.any() else None
     if slope is not None and v.close(got, expected, off):
-        raise v.fail(ex, "leaky_slope", f"{name} lets {slope:.4g} times the input through for z < 0 "
+        raise v.fail(ex, "leaky_slope", f"{name} lets {slope:.4g} times {base_name} through for z < 0 "
                                         f"(a leaky ReLU)", tested=tested,
-                     problem=f"for z < 0, {name} equals {slope:.4g} * {base_name}"
-                             f" instead of 0",
+                     problem=f"for z < 0, {name} equals {slope:.4g} * {base_name} instead of 0",
                      hint="plain ReLU is exactly 0 for z < 0 (a leaky ReLU is another activation)",
                      details={"output": name, "slope": slope})
 

@@ -43,6 +43,7 @@ def test_the_last_definition_wins_as_in_run_all(tmp_path):
     (("x = 1",), "has no `def relu(...)`"),
     (("def relu(z):\n    raise NotImplementedError('relu: ...')\n",), "reference: not implemented yet (n.ipynb)"),
     (("def relu(z):\n    return np.abs(z)\n",), "reference: yours fails its check (wrong_formula)"),
+    (("def relu(z):\n    return helper(z)\n",), "yours uses a name defined elsewhere in its notebook"),
     (("@print\ndef relu(z):\n    return z\n",), "decorator or a default value"),
     (("def relu(z, k=print('ran')):\n    return z\n",), "decorator or a default value"),
 ])
@@ -111,3 +112,12 @@ def test_a_function_behind_or_reference_is_judged_as_itself():
     own = EarlierWork(".")
     assert own.load("relu", or_reference(relu, ml.relu), ml.relu) is ml.relu
     assert "reference: not implemented yet (this notebook)" in own.report()
+
+
+def test_loading_again_replaces_what_the_report_said(tmp_path):
+    write_notebook(tmp_path, "n.ipynb", RIGHT_RELU)
+    own = EarlierWork(tmp_path)
+    own.load("relu", "missing.ipynb", ml.relu)
+    own.load("relu", "n.ipynb", ml.relu)
+    assert own.report().splitlines() == ["relu  yours (n.ipynb), passes its check",
+                                         "1 of 1 parts of this network are your own code."]
