@@ -69,3 +69,14 @@ def softmax_cases(rng: np.random.Generator) -> list:
     cases = [(rng.standard_normal(s) * 3.0, False) for s in batch_shapes(rng)]
     cases.append((EXTREME_LOGITS[rng.permutation(3)], True))
     return cases
+
+
+def kinked_cases(rng: np.random.Generator) -> list:
+    """(z, extreme) pairs like ``elementwise_cases``, with some entries of each ordinary array set to
+    exactly 0 (the kink of ReLU), so a derivative taken as 1 or 1/2 there shows."""
+    cases = elementwise_cases(rng)
+    for z, extreme in cases:
+        if not extreme:
+            spots = rng.choice(np.arange(2, z.size), size=max(1, z.size // 4), replace=False)
+            z.flat[spots] = 0.0
+    return cases

@@ -36,6 +36,10 @@ MISTAKES: dict[str, str] = {
     "swapped": "two things with different roles were swapped (y and 1 - y, keeping and dropping a unit)",
     "missing_branch": "right for some inputs and wrong for others (for example right for z >= 0, wrong for "
                       "z < 0): a case of the formula is missing",
+    "leaky_slope": "ReLU let a fraction of the input (or of the upstream gradient) through for z < 0, as a "
+                   "leaky ReLU does: plain ReLU gives exactly 0 there",
+    "kink_at_zero": "right everywhere except at z = 0 exactly: ReLU's slope there is taken as 0 (z > 0, not "
+                    "z >= 0)",
     "inconsistent_with_forward": "your forward function is right but this derivative disagrees with "
                                  "the numerical derivative of it",
     "nondeterministic": "the random draw ignores the rng it was given (same rng seed, different "
@@ -67,6 +71,9 @@ MISTAKES: dict[str, str] = {
                        "gradients came from",
     "wrong_mode": "dropout was on during evaluation (or off during training): model.train() before the "
                   "batches, model.eval() before evaluating",
+    "below_target": "the trained network scores below the target accuracy on the test images (scored by the "
+                    "checker with the parameters you returned)",
+    "too_slow": "training took longer than the time limit the instructor set",
     "wrong_value": "the values are wrong in a way that matches none of the categories above",
 }
 

@@ -35,3 +35,13 @@ def log_softmax_rows(Z: np.ndarray) -> np.ndarray:
 def log_sigma(z: np.ndarray) -> np.ndarray:
     """log sigma(z) = -log(1 + e^-z), stable.  z: any shape -> same shape."""
     return -np.logaddexp(0.0, -z)
+
+
+def relu(z: np.ndarray) -> np.ndarray:
+    """max(z, 0), elementwise, written without np.maximum.  z: any shape -> same shape."""
+    return np.where(z > 0, z, 0.0)
+
+
+def relu_mask(z: np.ndarray) -> np.ndarray:
+    """relu'(z): 1.0 where z > 0, else 0.0 (0 at the kink z = 0, as PyTorch).  z: any shape -> same shape."""
+    return (z > 0).astype(np.float64)

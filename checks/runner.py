@@ -20,6 +20,11 @@ SEED_ENV = "MLP_LAB_CHECK_SEED"
 GRADER_ENV = "MLP_LAB_GRADER"   # set by the grader (checks.grading): judging happens there
 
 
+class JudgeUnavailable(RuntimeError):
+    """The judge itself cannot judge (e.g. the data it needs is missing): an error of the set-up, never
+    the learner's verdict. Its message says what is missing and how to provide it."""
+
+
 class _CallerBroke(Exception):
     """The caller itself failed (e.g. the grader lost the kernel): not the learner's verdict."""
 
@@ -79,7 +84,7 @@ def judge_exercise(name: str, caller, seed: int | None = None) -> str:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             exercise.judge(_Guarded(caller), rng)
-    except CheckFailure:
+    except (CheckFailure, JudgeUnavailable):
         raise
     except _CallerBroke as broke:
         raise broke.original

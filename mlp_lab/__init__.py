@@ -3,8 +3,9 @@
 Batch first everywhere: ``Y = X @ W + b`` with ``W`` of shape ``(n_in, n_out)``.
 """
 
-from .activations import (log_softmax, relu, relu_prime, sigmoid, sigmoid_backward, sigmoid_prime,
-                          softmax, tanh, tanh_prime)
+from .activations import (log_softmax, relu, relu_backward, relu_prime, sigmoid, sigmoid_backward,
+                          sigmoid_prime, softmax, tanh, tanh_prime)
+from .capstone import train_network
 from .data import load_mnist, mnist_cache_dir, one_hot, train_val_split, xor
 from .layers import (Dropout, Layer, Linear, ReLU, Sigmoid, Tanh, dropout_backward, dropout_forward,
                      linear_backward, linear_forward)

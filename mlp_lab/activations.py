@@ -44,13 +44,18 @@ def tanh_prime(z: np.ndarray) -> np.ndarray:
 
 
 def relu(z: np.ndarray) -> np.ndarray:
-    """relu(z) = max(z, 0), elementwise.  z: any shape -> same shape."""
+    """relu(z) = max(z, 0), elementwise.  z: any shape -> same shape and dtype."""
     return np.maximum(z, 0)
 
 
 def relu_prime(z: np.ndarray) -> np.ndarray:
     """relu'(z) = 1 where z > 0, else 0 (we take 0 at the kink z = 0).  z: any shape -> same shape."""
     return (z > 0).astype(np.result_type(z, np.float32))
+
+
+def relu_backward(dA: np.ndarray, Z: np.ndarray) -> np.ndarray:
+    """dZ = dA * relu'(Z): dA where Z > 0, else 0, for A = relu(Z).  dA, Z: same shape -> dZ: that shape."""
+    return dA * (Z > 0)
 
 
 def softmax(Z: np.ndarray) -> np.ndarray:
