@@ -34,4 +34,5 @@ def or_reference(fn: Callable, reference: Callable) -> Callable:
                 print(f"note: {name} is not implemented yet; using {source} so you can read ahead")
             return reference(*args, **kwargs)
 
+    wrapper.__wrapped_reference__ = reference   # marks the wrapper: checks.earlier_work judges the function inside
     return wrapper
