@@ -18,19 +18,24 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
+# The tests also need tests/requirements.txt (torch, to compare the optimizers with torch.optim).
+$(VENV)/.tests-installed: $(VENV)/.installed tests/requirements.txt
+	$(PY) -m pip install --quiet -r tests/requirements.txt
+	touch $@
+
 MLP_LAB := $(VENV)/bin/mlp-lab
 
 # Opens chapters/ itself (mlp-lab course adds --allow-root when run as root).
 course: $(VENV)/.installed
 	$(MLP_LAB) course chapters
 
-test: $(VENV)/.installed
+test: $(VENV)/.tests-installed
 	$(PY) -m pytest
 
-unit: $(VENV)/.installed
+unit: $(VENV)/.tests-installed
 	$(PY) -m pytest tests
 
-notebooks: $(VENV)/.installed
+notebooks: $(VENV)/.tests-installed
 	$(PY) -m pytest chapters
 
 # After editing a solution: make execute NB=chapters/solutions/03_backprop_as_gears.ipynb && make release

@@ -138,11 +138,11 @@ def test_a_wrong_update_fails_the_reference_comparison():
     assert not np.allclose(got[0], want[0], rtol=1e-6)
 
 
-# --- against torch.optim, when torch is installed ------------------------------------------
+# --- against torch.optim (torch comes from tests/requirements.txt, which make test installs) ---
 
 @pytest.mark.parametrize("kind, cls, hyper", CONFIGS, ids=IDS)
 def test_matches_torch_optim(kind, cls, hyper):
-    torch = pytest.importorskip("torch")
+    import torch
     rng = np.random.default_rng(1)
     shapes = [(3, 4), (4,)]
     params = [rng.standard_normal(s) for s in shapes]
