@@ -23,7 +23,6 @@ import nbformat
 import pytest
 from nbformat.v4 import new_markdown_cell, new_notebook
 
-from checks.cli import main as mlp_lab
 from checks.grading import record
 from checks.grading.shards import Shard, parse_shard, select, shard_index
 from checks.learner_copies import release
@@ -87,7 +86,7 @@ def graded(tmp_path_factory):
     printed = {"single": grade(class_dir, root / "single", solutions)}
     for i in range(3):
         printed[i] = grade(class_dir, root / f"shard{i}", solutions, "--shard", f"{i}/3")
-    assert mlp_lab(["grade", "merge", *(str(root / f"shard{i}") for i in range(3)), "--out", str(root / "merged")]) == 0
+    assert merge(*(root / f"shard{i}" for i in range(3)), "--out", root / "merged") == (0, "")
     return {"root": root, "class": class_dir, "solutions": solutions, "printed": printed}
 
 

@@ -10,6 +10,7 @@ same function with the reference and with known slips, and compares whole trajec
 
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 import numpy as np
@@ -43,78 +44,44 @@ def _losses(model, X_batch, y_batch):
     return float(loss), dscores
 
 
-def _accumulates(model, optimizer, batches, X_val, y_val):
-    model.train()
+def _epoch_with_slip(model, optimizer, batches, X_val, y_val, *, zero_grad=True, step_first=False,
+                     train_mode=True, eval_mode=True, loss_after_step=False):
+    """The reference epoch with one classic slip switched on by its keyword."""
+    if train_mode:
+        model.train()
     losses = []
     for X_batch, y_batch in batches:
+        if zero_grad:
+            model.zero_grad()
         loss, dscores = _losses(model, X_batch, y_batch)
+        if step_first:
+            optimizer.step()
         model.backward(dscores)
-        optimizer.step()
-        losses.append(loss)
-    model.eval()
+        if not step_first:
+            optimizer.step()
+        losses.append(_losses(model, X_batch, y_batch)[0] if loss_after_step else loss)
+    if eval_mode:
+        model.eval()
     return losses, _losses(model, X_val, y_val)[0]
 
 
-def _steps_first(model, optimizer, batches, X_val, y_val):
-    model.train()
-    losses = []
-    for X_batch, y_batch in batches:
-        model.zero_grad()
-        loss, dscores = _losses(model, X_batch, y_batch)
-        optimizer.step()
-        model.backward(dscores)
-        losses.append(loss)
-    model.eval()
-    return losses, _losses(model, X_val, y_val)[0]
-
-
-def _evaluates_in_train_mode(model, optimizer, batches, X_val, y_val):
-    model.train()
-    losses = []
-    for X_batch, y_batch in batches:
-        model.zero_grad()
-        loss, dscores = _losses(model, X_batch, y_batch)
-        model.backward(dscores)
-        optimizer.step()
-        losses.append(loss)
-    return losses, _losses(model, X_val, y_val)[0]
-
-
-def _never_back_to_train(model, optimizer, batches, X_val, y_val):
-    losses = []
-    for X_batch, y_batch in batches:
-        model.zero_grad()
-        loss, dscores = _losses(model, X_batch, y_batch)
-        model.backward(dscores)
-        optimizer.step()
-        losses.append(loss)
-    model.eval()
-    return losses, _losses(model, X_val, y_val)[0]
-
-
-def _loss_after_step(model, optimizer, batches, X_val, y_val):
-    model.train()
-    losses = []
-    for X_batch, y_batch in batches:
-        model.zero_grad()
-        model.backward(_losses(model, X_batch, y_batch)[1])
-        optimizer.step()
-        losses.append(_losses(model, X_batch, y_batch)[0])
-    model.eval()
-    return losses, _losses(model, X_val, y_val)[0]
+def _slip(**switch):
+    return functools.partial(_epoch_with_slip, **switch)
 
 
 SLIPS = [
-    ("gradient_accumulation", _accumulates, "the gradients were never reset: backward adds to them, so call "
-                                            "model.zero_grad() before each batch's backward"),
-    ("step_before_backward", _steps_first, "the optimizer stepped before backward, with the previous batch's "
-                                           "gradients (zeros at the first batch)"),
-    ("wrong_mode", _evaluates_in_train_mode, "the validation loss was computed with dropout still on: call "
-                                             "model.eval() before evaluating"),
-    ("wrong_mode", _never_back_to_train, "after the first epoch's evaluation the model stayed in eval mode, so "
-                                         "later epochs trained without dropout: call model.train() first"),
-    ("loss_after_step", _loss_after_step, "each batch's loss was measured again after the step: keep the loss of "
-                                          "the forward pass whose gradients the step used"),
+    ("gradient_accumulation", _slip(zero_grad=False),
+     "the gradients were never reset: backward adds to them, so call model.zero_grad() before each batch's backward"),
+    ("step_before_backward", _slip(step_first=True),
+     "the optimizer stepped before backward, with the previous batch's gradients (zeros at the first batch)"),
+    ("wrong_mode", _slip(eval_mode=False),
+     "the validation loss was computed with dropout still on: call model.eval() before evaluating"),
+    ("wrong_mode", _slip(train_mode=False),
+     "after the first epoch's evaluation the model stayed in eval mode, so later epochs trained without dropout: "
+     "call model.train() first"),
+    ("loss_after_step", _slip(loss_after_step=True),
+     "each batch's loss was measured again after the step: keep the loss of the forward pass whose gradients the "
+     "step used"),
 ]
 
 
