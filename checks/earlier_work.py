@@ -69,17 +69,9 @@ def _strip_annotations(fn: ast.FunctionDef) -> None:
     fn.returns = None
 
 
-def find_definition(notebook: Path, name: str) -> ast.FunctionDef:
-    """The last top-level ``def name`` among the notebook's code cells (as Run All would leave it).
-
-    Cells that are not plain Python (IPython magics) are skipped. Raises LookupError saying why none
-    can be used: no such file, no such def, or a def whose decorators or defaults would run code."""
-    try:
-        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    except FileNotFoundError:
-        raise LookupError(f"there is no {notebook.name} in {notebook.parent}") from None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise LookupError(f"{notebook.name} could not be read as a notebook ({type(exc).__name__})") from None
+def last_definition(cells, name: str) -> ast.FunctionDef | None:
+    """The last top-level ``def name`` among a notebook's code ``cells`` (as Run All would leave it),
+    or None; cells that are not plain Python (IPython magics) are skipped. Parses only, runs nothing."""
     found = None
     for cell in cells:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
@@ -92,6 +84,21 @@ def find_definition(notebook: Path, name: str) -> ast.FunctionDef:
         for node in tree.body:
             if isinstance(node, ast.FunctionDef) and node.name == name:
                 found = node
+    return found
+
+
+def find_definition(notebook: Path, name: str) -> ast.FunctionDef:
+    """The last top-level ``def name`` among the notebook's code cells (``last_definition``).
+
+    Raises LookupError saying why none can be used: no such file, no such def, or a def whose
+    decorators or defaults would run code."""
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    except FileNotFoundError:
+        raise LookupError(f"there is no {notebook.name} in {notebook.parent}") from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise LookupError(f"{notebook.name} could not be read as a notebook ({type(exc).__name__})") from None
+    found = last_definition(cells if isinstance(cells, list) else [], name)
     if found is None:
         raise LookupError(f"{notebook.name} has no `def {name}(...)`")
     defaults = found.args.defaults + [d for d in found.args.kw_defaults if d is not None]

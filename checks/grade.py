@@ -33,7 +33,9 @@ from pathlib import Path
 from .grading import record, reports, sandbox
 from .grading.prepare import PrepareError, load_chapters, match_chapter, read_submission, restore_checks
 from .grading.notebook_run import Limits, run_notebook
+from .grading.roster import read_roster_or_exit
 from .grading.shards import parse_shard, select
+from .grading.similarity import notebook_fingerprints
 from .grading.submissions import find_learners, snapshot
 from .locations import chapters_dir
 
@@ -67,7 +69,8 @@ def grading_seed(seed, seed_file, from_env, out: Path) -> int:
 
 
 def grade_notebook(sub, chapters: dict, seed: int, limits: Limits):
-    """Return (chapter or None, notebook record for grade.json, exercise results, feedback nb)."""
+    """Return (chapter or None, notebook record for grade.json, exercise results, feedback nb,
+    fingerprints of the learner's functions: ``similarity.py``, read from the snapshot, never run)."""
     nb_record = {"file": str(sub.source), "sha256": sub.sha256, "chapter": None, "events": [], "error": None}
     try:
         if sub.refused:
@@ -76,11 +79,11 @@ def grade_notebook(sub, chapters: dict, seed: int, limits: Limits):
     except PrepareError as exc:
         chapter = match_chapter(sub.source, chapters)
         nb_record.update(chapter=chapter.name if chapter else None, error=str(exc))
-        return chapter, nb_record, None, None
+        return chapter, nb_record, None, None, None
     chapter = match_chapter(sub.source, chapters, nb)
     if chapter is None:
         nb_record["error"] = f"{sub.source.name} does not match any chapter of the course; it was not graded."
-        return None, nb_record, None, None
+        return None, nb_record, None, None, None
     nb_record["chapter"] = chapter.name
     prepared, events = restore_checks(nb, chapter)
     run = run_notebook(prepared, seed, limits)
@@ -88,7 +91,7 @@ def grade_notebook(sub, chapters: dict, seed: int, limits: Limits):
     results = {ex: reports.exercise_result(chapter, ex, run["verdicts"].get(ex), run["cells"])
                for ex in chapter.checks}
     feedback = reports.feedback_notebook(prepared, chapter, results, run["cells"], nb_record["events"])
-    return chapter, nb_record, results, feedback
+    return chapter, nb_record, results, feedback, notebook_fingerprints(nb, chapter.checks)
 
 
 def check_sandbox(unsafe: bool) -> None:
@@ -153,8 +156,8 @@ def grade_learners(learners: dict, chapters: dict, seed: int, limits: Limits, jo
 def learner_result(learner: str, graded: list) -> reports.LearnerResult:
     """One learner's result from their graded notebooks (``grade_notebook``'s tuples, timed): the
     first notebook graded for a chapter counts, a second one is noted and ignored."""
-    notebooks, exercises, feedback = [], {}, {}
-    for chapter, nb_record, results, nb_feedback, _ in graded:
+    notebooks, exercises, feedback, fingerprints = [], {}, {}, {}
+    for chapter, nb_record, results, nb_feedback, prints, _ in graded:
         if results is not None and chapter.name in feedback:
             nb_record["error"] = f"another notebook for {chapter.name} was already graded; this one was ignored"
             results = None
@@ -162,9 +165,10 @@ def learner_result(learner: str, graded: list) -> reports.LearnerResult:
         if results is not None:
             exercises.update(results)
             feedback[chapter.name] = nb_feedback
+            fingerprints.update(prints)
     return reports.LearnerResult(learner=learner, notebooks=notebooks, exercises=exercises,
                                  chapters_graded=list(feedback), seconds=sum(g[-1] for g in graded),
-                                 feedback=feedback)
+                                 feedback=feedback, fingerprints=fingerprints)
 
 
 def parse_args(argv) -> argparse.Namespace:
@@ -193,6 +197,8 @@ def parse_args(argv) -> argparse.Namespace:
     parser.add_argument("--visibility", default="visible",
                         choices=("visible", "hidden", "after_due_date", "after_published"),
                         help="Gradescope visibility of the results (default: visible, Gradescope's default)")
+    parser.add_argument("--roster", type=Path, help="CSV of submission,name,id,email: also write canvas.csv, "
+                        "moodle.csv and unmapped.csv (README: LMS exports; with --shard, give it to the merge)")
     parser.add_argument("--gradescope", type=Path, help="also write this learner's results.json here "
                         "(inside Gradescope: /autograder/results/results.json; needs exactly one learner)")
     return parser.parse_args(argv)
@@ -215,6 +221,10 @@ def main(argv=None) -> int:
     if not everyone:
         raise SystemExit("grade: no notebooks found in the submissions given")
     learners = select(everyone, args.shard)
+    if args.roster and args.shard:
+        raise SystemExit("grade: give --roster to `mlp-lab grade merge`, not to a shard: a shard sees part of "
+                         "the class, and its LMS files would give 0 points to everyone graded in another shard")
+    members = read_roster_or_exit(args.roster, "grade")
     if args.gradescope and len(learners) != 1:
         raise SystemExit("grade: --gradescope writes one learner's results; give exactly one submission")
     check_sandbox(args.unsafe_no_sandbox)
@@ -231,7 +241,7 @@ def main(argv=None) -> int:
 
     handed_in = {nb["chapter"] for r in results for nb in r.notebooks}
     class_chapters = [name for name in chapters if name in handed_in]
-    summaries = reports.write_reports(args.out, results, class_chapters, course, args.visibility)
+    summaries = reports.write_reports(args.out, results, class_chapters, course, args.visibility, members)
     record.save(args.out, settings, args.visibility, course, args.shard, list(everyone), class_chapters,
                 {r.learner: record.entry(r, digests[r.learner]) for r in results})
     if args.gradescope:

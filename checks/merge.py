@@ -23,6 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 from .grading import record, reports
+from .grading.roster import read_roster_or_exit
 
 #: What must be equal in every shard's record, with the words for it in an error.
 SAME = {"settings": "grading settings (seed, limits, solutions, version or code)",
@@ -72,8 +73,9 @@ def check_compatible(folders: list, records: list) -> None:
                          f"(e.g. {missing[0]}); shards given: {', '.join(shards) or 'none'}: is one missing?")
 
 
-def merge(folders: list, out: Path) -> list:
-    """Merge the shard folders into ``out``; return the learners' summaries."""
+def merge(folders: list, out: Path, roster: list | None = None) -> list:
+    """Merge the shard folders into ``out``; return the learners' summaries. ``roster``: the members
+    of ``--roster`` (``grading/roster.py``), for the LMS files."""
     if any(Path(f).resolve() == out.resolve() for f in folders):
         raise MergeError(f"--out {out} is one of the shards; merge into a new folder")
     records = load_shards(folders)
@@ -94,7 +96,7 @@ def merge(folders: list, out: Path) -> list:
     first = records[0]
     handed_in = {chapter for r in records for chapter in r["chapters"]}
     class_chapters = [chapter for chapter in first["course"] if chapter in handed_in]
-    summaries = reports.write_reports(out, results, class_chapters, first["course"], first["visibility"])
+    summaries = reports.write_reports(out, results, class_chapters, first["course"], first["visibility"], roster)
     record.save(out, first["settings"], first["visibility"], first["course"], None, first["class"],
                 class_chapters, entries)
     return summaries
@@ -105,9 +107,12 @@ def main(argv=None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("shards", nargs="+", type=Path, metavar="SHARD_DIR", help="the shards' --out folders")
     parser.add_argument("--out", required=True, type=Path, help="folder for the merged reports (created)")
+    parser.add_argument("--roster", type=Path, help="CSV of submission,name,id,email: also write canvas.csv, "
+                        "moodle.csv and unmapped.csv (README: LMS exports)")
     args = parser.parse_args(argv)
+    members = read_roster_or_exit(args.roster, "grade merge")
     try:
-        summaries = merge(args.shards, args.out)
+        summaries = merge(args.shards, args.out, members)
     except MergeError as exc:
         print(f"grade merge: {exc}", file=sys.stderr)
         return 2

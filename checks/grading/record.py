@@ -5,8 +5,8 @@ learner code can write to; README: threat model), with mode 0600 like ``OUT/.gra
 holds, for the run's ``settings`` (a fingerprint of the seed, the limits, the SHA-256 of every
 solution notebook the points and check cells come from, the package version and a hash of its
 code), the shard, every learner of the class (so a merge can tell a missing shard), the chapters
-anyone handed in, and per learner the digest of their snapshot, the chapters graded and the
-seconds it took. Two uses:
+anyone handed in, and per learner the digest of their snapshot, the chapters graded, the
+seconds it took and the fingerprints of their functions (``similarity.py``). Two uses:
 
 - **resuming**: a learner whose submission digest and settings are unchanged is not graded again;
   their ``grade.json`` (and feedback) in OUT is reused (``reuse``);
@@ -27,7 +27,7 @@ from pathlib import Path
 from .reports import LearnerResult
 
 NAME = "grading-record.json"
-FORMAT = 1
+FORMAT = 2
 
 
 def settings(seed: int, limits, solutions: Path) -> dict:
@@ -80,12 +80,13 @@ def stored_result(out: Path, learner: str, entry: dict) -> LearnerResult | None:
         return None
     exercises = {ex: r for ex, r in grade["exercises"].items() if r["chapter"] in graded}
     return LearnerResult(learner=learner, notebooks=grade["notebooks"], exercises=exercises,
-                         chapters_graded=graded, seconds=entry["seconds"])
+                         chapters_graded=graded, seconds=entry["seconds"], fingerprints=entry["fingerprints"])
 
 
 def entry(result: LearnerResult, digest: str) -> dict:
-    """The record's line for one learner."""
-    return {"submission": digest, "graded": result.chapters_graded, "seconds": result.seconds}
+    """The record's line for one learner (with their functions' fingerprints, for the similarity report)."""
+    return {"submission": digest, "graded": result.chapters_graded, "seconds": result.seconds,
+            "fingerprints": result.fingerprints}
 
 
 def save(out: Path, current: dict, visibility: str, course: dict, shard, everyone: list,

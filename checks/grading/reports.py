@@ -12,11 +12,15 @@ import copy
 import csv
 import json
 import re
+import sys
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+
+from .lms_exports import FILES as LMS_FILES, lms_exports, overview_markdown
+from .similarity import similarity_report
 
 
 @dataclass
@@ -29,6 +33,7 @@ class LearnerResult:
     chapters_graded: list         # chapters for which a notebook was graded, in grading order
     seconds: float                # wall-clock seconds that grading these notebooks took
     feedback: dict | None = None  # chapter -> feedback notebook; None when reused (kept as they are)
+    fingerprints: dict = field(default_factory=dict)   # exercise -> its function's (similarity.py)
 
 
 def exercise_result(chapter, exercise, verdict, cells) -> dict:
@@ -125,12 +130,15 @@ def learner_summary(result: LearnerResult, class_chapters: list, course: dict) -
             "notebooks": result.notebooks}
 
 
-def write_reports(out: Path, results: list, class_chapters: list, course: dict, visibility: str) -> list:
+def write_reports(out: Path, results: list, class_chapters: list, course: dict, visibility: str,
+                  roster: list | None = None) -> list:
     """Write every report of ``results`` (LearnerResult) into ``out``; return the summaries, by learner.
 
     Per learner: ``grade.json``, ``results.json`` and any new ``feedback/<chapter>.ipynb`` (a
     learner graded again loses the feedback of chapters no longer graded); for the class:
-    ``gradebook.csv``, ``summary.json``, ``summary.md``. A file whose content is unchanged is not
+    ``gradebook.csv``, ``summary.json``, ``summary.md`` (with the similar submissions), and with a
+    ``roster`` (``roster.read_roster``) the LMS files of ``lms_exports.py`` (without one, earlier
+    LMS files in ``out`` are removed: they would be stale). A file whose content is unchanged is not
     rewritten."""
     summaries = []
     for result in sorted(results, key=lambda r: r.learner):
@@ -149,7 +157,21 @@ def write_reports(out: Path, results: list, class_chapters: list, course: dict, 
     exercise_names = [ex for name in class_chapters for ex in course[name]]
     write_gradebook(Path(out) / "gradebook.csv", summaries, exercise_names)
     table, text = class_summary(summaries, exercise_names)
-    write_json(Path(out) / "summary.json", table)
+    similar, similar_text = similarity_report({r.learner: r.fingerprints for r in results}, exercise_names)
+    summary = {"exercises": table, "similar_submissions": similar}
+    text += "\n" + similar_text
+    if roster is not None:
+        files, overview = lms_exports(summaries, class_chapters, course, roster)
+        for name, csv_text in files.items():
+            _write_text(Path(out) / name, csv_text)
+        summary["lms"], text = overview, text + "\n" + overview_markdown(overview)
+        if overview["unmapped"]:
+            print(f"warning: {len(overview['unmapped'])} graded learner(s) are on no roster row, so in no LMS "
+                  f"file (listed in unmapped.csv and summary.md): {', '.join(overview['unmapped'])}", file=sys.stderr)
+    else:
+        for name in LMS_FILES:
+            (Path(out) / name).unlink(missing_ok=True)
+    write_json(Path(out) / "summary.json", summary)
     _write_text(Path(out) / "summary.md", text)
     return summaries
 

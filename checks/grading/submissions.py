@@ -68,11 +68,16 @@ def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "learner"
 
 
+def folder_name(name: str) -> str:
+    """The learner's folder name in the reports: ``name`` if it is a safe file name, else a safe
+    version of it with a short hash of ``name`` (unless another learner took it: ``_unique_name``)."""
+    key = _safe(name)
+    return key if key == name else f"{key}-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
+
+
 def _unique_name(name: str, origin: str, origins: dict) -> str:
     """A safe folder name for ``name`` that no other origin (learner folder or file) has taken."""
-    key = _safe(name)
-    if key != name:
-        key = f"{key}-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
+    key = folder_name(name)
     if origins.setdefault(key, origin) != origin:
         key = f"{key}-{hashlib.sha256(origin.encode()).hexdigest()[:6]}"
         origins.setdefault(key, origin)
