@@ -3,7 +3,8 @@
 A SUBMISSION is one learner: a folder of their notebooks, or a single notebook file (the learner
 is then named after the file). A folder holding only sub-folders is a class: one learner per
 sub-folder. Output, in DIR: ``gradebook.csv``, ``summary.md`` / ``summary.json`` (the most common
-mistakes per exercise), and per learner ``grade.json``, Gradescope's ``results.json`` and
+mistakes per exercise, similar submissions), with ``--roster FILE`` the Canvas and Moodle imports
+(``grading/lms_exports.py``), and per learner ``grade.json``, Gradescope's ``results.json`` and
 ``feedback/<chapter>.ipynb`` (their notebook, executed, with the grader's verdicts).
 
 Every notebook is copied and hashed before any learner code runs (links are refused), graded

@@ -5,7 +5,9 @@ Each SHARD_DIR is the ``--out`` of one ``mlp-lab grade --shard I/N`` run (any fo
 ``mlp-lab grade`` will do). DIR receives what grading the whole class in one run writes:
 ``gradebook.csv``, ``summary.md`` / ``summary.json`` and the learners' folders (their ``grade.json``
 and ``results.json`` rewritten over the chapters of the whole class, their feedback notebooks
-copied), plus a grading record, so grading again into DIR (with the same seed) resumes.
+copied), with ``--roster FILE`` the Canvas and Moodle imports, plus a grading record, so grading
+again into DIR (with the same seed) resumes. The similar submissions are found across the whole
+class, from the fingerprints each shard keeps in its record.
 A shard's ``results.json`` ``execution_time`` is the time its learner's grading took in that
 shard (kept in the shard's record): the merge reproduces it, it is not measured again.
 

@@ -526,7 +526,7 @@ def test_feedback_notebook_shows_verdicts(graded):
 
 def test_class_summary_names_common_mistakes(graded):
     summary = json.loads((graded["out"] / "summary.json").read_text())
-    assert summary["sigmoid"]["mistakes"].get("not_implemented", 0) >= 1
+    assert summary["exercises"]["sigmoid"]["mistakes"].get("not_implemented", 0) >= 1
     assert "what to re-teach" in (graded["out"] / "summary.md").read_text()
 
 
