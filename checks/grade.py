@@ -199,7 +199,8 @@ def parse_args(argv) -> argparse.Namespace:
                         choices=("visible", "hidden", "after_due_date", "after_published"),
                         help="Gradescope visibility of the results (default: visible, Gradescope's default)")
     parser.add_argument("--roster", type=Path, help="CSV of submission,name,id,email: also write canvas.csv, "
-                        "moodle.csv and unmapped.csv (README: LMS exports; with --shard, give it to the merge)")
+                        "moodle.csv and unmapped.csv (README: \"Exports for Canvas and Moodle\"); with shards, "
+                        "give it to the merge")
     parser.add_argument("--gradescope", type=Path, help="also write this learner's results.json here "
                         "(inside Gradescope: /autograder/results/results.json; needs exactly one learner)")
     return parser.parse_args(argv)

@@ -110,7 +110,7 @@ def main(argv=None) -> int:
     parser.add_argument("shards", nargs="+", type=Path, metavar="SHARD_DIR", help="the shards' --out folders")
     parser.add_argument("--out", required=True, type=Path, help="folder for the merged reports (created)")
     parser.add_argument("--roster", type=Path, help="CSV of submission,name,id,email: also write canvas.csv, "
-                        "moodle.csv and unmapped.csv (README: LMS exports)")
+                        "moodle.csv and unmapped.csv (README: \"Exports for Canvas and Moodle\")")
     args = parser.parse_args(argv)
     members = read_roster_or_exit(args.roster, "grade merge")
     try:

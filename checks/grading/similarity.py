@@ -9,8 +9,8 @@ the tree), annotations and decorators, and the names of its arguments and local 
 and attribute names are kept, so two bodies match only if they compute the same thing the same way.
 
 Not compared: a body that still raises NotImplementedError (the released stub, or a stub partly
-filled in), and a body of fewer than ``MIN_NODES`` syntax-tree nodes (``return X @ W + b`` can only
-be written one way: equality there says nothing). The reference is ``mlp_lab``'s own function of
+filled in), and a body of fewer than ``MIN_NODES`` syntax-tree nodes (``return X @ W + b`` has one
+way to be written: equality there says nothing). The reference is ``mlp_lab``'s own function of
 the exercise's name, read from the package's source files the same way.
 
 The report lists, per exercise, groups of two or more learners with the same fingerprint, and the
@@ -102,8 +102,9 @@ def _is_stub(fn: ast.FunctionDef) -> bool:
             raised = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
             if isinstance(raised, ast.Name) and raised.id == "NotImplementedError":
                 return True
-    return all(isinstance(s, (ast.Pass, ast.Expr)) and (isinstance(s, ast.Pass) or isinstance(s.value, ast.Constant))
-               for s in fn.body)
+    return all(isinstance(statement, ast.Pass) or
+               isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+               for statement in fn.body)
 
 
 def _size(fn: ast.FunctionDef) -> int:
