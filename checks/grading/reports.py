@@ -18,6 +18,8 @@ from pathlib import Path
 
 import nbformat
 
+from . import html_feedback
+
 
 @dataclass
 class LearnerResult:
@@ -129,8 +131,9 @@ def write_reports(out: Path, results: list, class_chapters: list, course: dict, 
     """Write every report of ``results`` (LearnerResult) into ``out``; return the summaries, by learner.
 
     Per learner: ``grade.json``, ``results.json`` and any new ``feedback/<chapter>.ipynb`` (a
-    learner graded again loses the feedback of chapters no longer graded); for the class:
-    ``gradebook.csv``, ``summary.json``, ``summary.md``. A file whose content is unchanged is not
+    learner graded again loses the feedback of chapters no longer graded), and their page
+    ``html/<learner>.html`` rebuilt from the feedback notebooks on disk (``html_feedback``); for the
+    class: ``gradebook.csv``, ``summary.json``, ``summary.md``. A file whose content is unchanged is not
     rewritten."""
     summaries = []
     for result in sorted(results, key=lambda r: r.learner):
@@ -146,6 +149,8 @@ def write_reports(out: Path, results: list, class_chapters: list, course: dict, 
         write_json(folder / "grade.json", summary)
         write_json(folder / "results.json", gradescope_results(summary, result.seconds, visibility))
         summaries.append(summary)
+    for path, page in html_feedback.render_pages(out, summaries).items():
+        _write_text(path, page)
     exercise_names = [ex for name in class_chapters for ex in course[name]]
     write_gradebook(Path(out) / "gradebook.csv", summaries, exercise_names)
     table, text = class_summary(summaries, exercise_names)
