@@ -212,20 +212,31 @@ def exporter():
 
 def learner_page(summary: dict, notebooks: dict, exp=None) -> str:
     """The page of one learner: ``summary`` is their grade.json, ``notebooks`` chapter -> feedback
-    notebook (in the order to show them)."""
+    notebook (in the order to show them). A notebook nbconvert cannot render leaves the page with
+    the score table and a note saying so (the feedback notebooks are still in the learner's folder)."""
     cells = []
     for number, (chapter, nb) in enumerate(notebooks.items()):
         cells.append(nbformat.v4.new_markdown_cell(f"<div class=\"mlp-lab-chapter\"></div>\n\n"
                                                    f"*Your notebook for {chapter}, as graded*",
                                                    id=f"ch{number}-head"))
         cells += neutralised(nb, number)
-    first = next(iter(notebooks.values()), None)
-    language = first.metadata.get("language_info", {}) if first is not None else {}
-    page = nbformat.v4.new_notebook(cells=cells, metadata={"language_info": language})
+    exp = exp or exporter()
+    try:
+        return _page(exp, summary, cells)
+    except Exception as exc:   # a malformed notebook must not cost the class its reports
+        note = (f"Your notebooks could not be shown in this page ({type(exc).__name__}: {exc}); "
+                "ask your instructor for the feedback notebooks (feedback/*.ipynb).")
+        return _page(exp, summary, [nbformat.v4.new_markdown_cell(html.escape(note)[:2000], id="not-rendered")])
+
+
+def _page(exp, summary: dict, cells: list) -> str:
+    """nbconvert's page of ``cells`` (Python), headed by the learner's summary."""
+    page = nbformat.v4.new_notebook(cells=cells, metadata={"language_info": {"name": "python",
+                                                                             "pygments_lexer": "ipython3"}})
     resources = {"metadata": {"name": f"Feedback: {summary['learner']}"},
                  "mlp_lab": {"summary": summary_html(summary), "style": PAGE_STYLE, "mathjax_setup": MATHJAX_SETUP,
                              "csp": content_security_policy(MATHJAX_SETUP)}}
-    body, _ = (exp or exporter()).from_notebook_node(page, resources=resources)
+    body, _ = exp.from_notebook_node(page, resources=resources)
     return body
 
 
