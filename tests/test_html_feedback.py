@@ -38,12 +38,13 @@ HOSTILE_MARKDOWN = (f"Notes with maths $a^2 + b^2$ and an attack: <script>{PWN}<
                     f"<img src=\"x\" onerror=\"{PWN}\"> <a href=\"javascript:{PWN}\">click</a>\n\n"
                     "<iframe src=\"https://example.org/\"></iframe> ![tracker](https://example.org/t.png)\n\n"
                     f"<svg onload=\"{PWN}\"></svg> <style>body {{ display: none }}</style>")
+HOSTILE_HTML = f'<b>bold</b><script>{PWN}</script><img src=x onerror="{PWN}">'
 HOSTILE_CODE = f"""\
 from IPython.display import HTML, Javascript, display
-display(HTML('<b>bold</b><script>{PWN}</script><img src=x onerror="{PWN}">'))
-display(Javascript("{PWN}"))
-display({{'text/vnd.mermaid': '<img src=x onerror="{PWN}">'}}, raw=True)
-print('<script>{PWN}</script>')"""
+display(HTML({HOSTILE_HTML!r}))
+display(Javascript({PWN!r}))
+display({{'text/vnd.mermaid': {HOSTILE_HTML!r}}}, raw=True)
+print({f'<script>{PWN}</script>'!r})"""
 
 
 def hostile_cells() -> list:
@@ -56,10 +57,9 @@ def executed_hostile_cells() -> list:
     """``hostile_cells`` with the outputs their code cell gives in a kernel (for the unit tests)."""
     markdown, code = hostile_cells()
     code.outputs = [
-        new_output("display_data", data={"text/html": f"<b>bold</b><script>{PWN}</script>"
-                                                      f"<img src=x onerror=\"{PWN}\">", "text/plain": "<HTML>"}),
+        new_output("display_data", data={"text/html": HOSTILE_HTML, "text/plain": "<HTML>"}),
         new_output("display_data", data={"application/javascript": PWN, "text/plain": "<Javascript>"}),
-        new_output("display_data", data={"text/vnd.mermaid": f"<img src=x onerror=\"{PWN}\">"}),
+        new_output("display_data", data={"text/vnd.mermaid": HOSTILE_HTML}),
         new_output("display_data", data={"application/vnd.jupyter.widget-view+json": {"model_id": "1"}}),
         new_output("stream", name="stdout", text=f"<script>{PWN}</script>\n"),
     ]
@@ -194,6 +194,15 @@ def test_grading_again_rebuilds_the_same_pages_from_the_kept_feedback(graded):
     assert set(graded["pages"]) == {"ann.html", "mal.html"}
 
 
+def test_hostile_outputs_of_a_real_run_reach_the_page_neutralised(graded):
+    page = parsed(graded["pages"]["mal.html"].decode())
+    assert page.select_one("[data-mime-type='text/html'] b").get_text() == "bold", "the hostile cell ran"
+    body = page.select_one("main").get_text()
+    assert "[an output of type text/vnd.mermaid: not shown in this page]" in body and "Javascript object>" in body
+    assert f"<script>{PWN}</script>" in body
+    assert len(page.select("script")) == 2 and not page.select("main style, iframe, svg")
+
+
 def open_offline(page_file: Path, shot: Path) -> dict:
     """Open ``page_file`` in headless Chromium with every non-file request aborted; wait for MathJax;
     return what the page showed and asked for, and save a screenshot."""
@@ -217,7 +226,7 @@ def open_offline(page_file: Path, shot: Path) -> dict:
         page.wait_for_function("() => window.MathJax && MathJax.Hub && MathJax.Hub.queue"
                                " && MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running"
                                " && document.querySelectorAll('.MathJax').length > 0", timeout=120_000)
-        page.locator(".MathJax").first.scroll_into_view_if_needed()
+        page.evaluate("() => document.querySelector('.jp-MarkdownCell .MathJax').scrollIntoView()")
         page.screenshot(path=str(shot))
         print(f"screenshot: {shot}")
         seen = {
