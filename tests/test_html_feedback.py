@@ -160,6 +160,22 @@ def test_mathjax_is_copied_once_and_loaded_by_a_relative_url(tmp_path):
     assert (mathjax.parent / "MathJax.js").stat().st_mtime_ns == stamp, "copied once, not at every write"
 
 
+def test_a_page_is_rendered_again_only_when_what_it_shows_changed(tmp_path):
+    html_dir, text = render(tmp_path, [new_markdown_cell("# Mini chapter")])
+    (html_dir / "ann.html").write_text(text, encoding="utf-8")
+    assert html_feedback.render_pages(tmp_path, [SUMMARY]) == {}, "unchanged: not rendered again"
+    feedback = tmp_path / "ann" / "feedback" / "01_mini.ipynb"
+    nb = nbformat.read(str(feedback), as_version=4)
+    nb.cells[0].id = "another-id"   # what the grader's random cell ids do from run to run
+    nbformat.write(nb, str(feedback))
+    assert html_feedback.render_pages(tmp_path, [SUMMARY]) == {}, "cell ids are not shown"
+    changed = {**SUMMARY, "total": 5}
+    assert list(html_feedback.render_pages(tmp_path, [changed])) == [html_dir / "ann.html"]
+    nb.cells[0].source = "# Mini chapter, edited"
+    nbformat.write(nb, str(feedback))
+    assert list(html_feedback.render_pages(tmp_path, [SUMMARY])) == [html_dir / "ann.html"]
+
+
 def test_missing_mathjax_package_is_named(monkeypatch, tmp_path):
     monkeypatch.setattr(html_feedback.importlib.util, "find_spec", lambda name: None)
     with pytest.raises(RuntimeError, match="jupyter-server-mathjax"):

@@ -12,7 +12,7 @@ STIX-Web fonts) are copied once into ``OUT/html/mathjax/``; every page loads it 
 URL, so the ``html`` folder works from disk, zipped and sent, with no network.
 
 Learner notebooks are hostile input: markdown cells and HTML outputs pass through a sanitiser
-(bleach, an allow-list of tags), outputs of any other rich type (JavaScript, widgets, Mermaid,
+(nh3, an allow-list of tags), outputs of any other rich type (JavaScript, widgets, Mermaid,
 ...) are replaced by a note, cell metadata and ids are dropped, and the page's Content Security
 Policy runs only its own two scripts and the MathJax files and lets nothing reach the network.
 """
@@ -20,9 +20,11 @@ Policy runs only its own two scripts and the MathJax files and lets nothing reac
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
 import importlib.util
+import json
 import shutil
 from pathlib import Path
 
@@ -53,9 +55,9 @@ ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div"
                 "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre",
                 "s", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
                 "tr", "ul"}
-ALLOWED_ATTRIBUTES = {"*": ["class"], "a": ["href", "title"], "img": ["src", "alt", "title", "width", "height"],
-                      "h1": ["id"], "h2": ["id"], "h3": ["id"], "h4": ["id"], "h5": ["id"], "h6": ["id"],
-                      "td": ["style"], "th": ["style"]}
+ALLOWED_ATTRIBUTES = {"*": {"class"}, "a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"},
+                      "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+                      "td": {"style"}, "th": {"style"}}
 
 PAGE_STYLE = """
 .mlp-lab-summary { padding: 8px 24px 24px 24px; font-family: var(--jp-content-font-family); }
@@ -77,6 +79,7 @@ MATHJAX_SETUP = """window.MathJax = {
 TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js -%}
 <meta http-equiv="Content-Security-Policy" content="{{ resources.mlp_lab.csp }}">
+<meta name="mlp-lab-made-from" content="{{ resources.mlp_lab.digest }}">
 <style type="text/css">{{ resources.mlp_lab.style }}</style>
 {%- endblock html_head_js -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
@@ -121,14 +124,13 @@ def bundle_mathjax(html_dir: Path) -> Path:
 
 
 def sanitiser():
-    """The cleaner for learner HTML (a ``bleach.Cleaner``): an allow-list of tags and attributes;
-    anything else is shown as text (a ``<script>`` is visible, not run); links and images only to
-    http(s), mailto and data."""
-    import bleach   # here, not at the top: every `mlp-lab grade --help` would pay for it
-    from bleach.css_sanitizer import CSSSanitizer
-    css = CSSSanitizer(allowed_css_properties=["text-align"])
-    return bleach.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, css_sanitizer=css,
-                          protocols={"http", "https", "mailto", "data"}, strip_comments=True)
+    """The cleaner for learner HTML (nh3, the bindings of the Rust sanitiser ammonia): an allow-list
+    of tags and attributes (others are dropped, with the content of ``<script>`` and ``<style>``);
+    links and images only to http(s), mailto, data and relative URLs."""
+    import nh3   # here, not at the top: every `mlp-lab grade --help` would pay for it
+    return functools.partial(nh3.clean, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                             url_schemes={"http", "https", "mailto", "data"},
+                             filter_style_properties={"text-align"}, strip_comments=True)
 
 
 def neutralised(nb: nbformat.NotebookNode, number: int) -> list:
@@ -206,14 +208,14 @@ def exporter():
     exp = HTMLExporter(template_name="lab", template_file="mlp_lab_feedback.html.j2", sanitize_html=True,
                        exclude_anchor_links=True, extra_loaders=[DictLoader({"mlp_lab_feedback.html.j2": TEMPLATE})],
                        mathjax_url=f"mathjax/MathJax.js?config={MATHJAX_CONFIG}")
-    exp.register_filter("clean_html", sanitiser().clean)
+    exp.register_filter("clean_html", sanitiser())
     return exp
 
 
-def learner_page(summary: dict, notebooks: dict, exp=None) -> str:
+def learner_page(summary: dict, notebooks: dict, exp=None, digest: str = "") -> str:
     """The page of one learner: ``summary`` is their grade.json, ``notebooks`` chapter -> feedback
-    notebook (in the order to show them). A notebook nbconvert cannot render leaves the page with
-    the score table and a note saying so (the feedback notebooks are still in the learner's folder)."""
+    notebook (in the order to show them), ``digest`` what it is made from (``made_from``). A
+    notebook nbconvert cannot render leaves the page with the score table and a note saying so."""
     cells = []
     for number, (chapter, nb) in enumerate(notebooks.items()):
         cells.append(nbformat.v4.new_markdown_cell(f"<div class=\"mlp-lab-chapter\"></div>\n\n"
@@ -222,35 +224,50 @@ def learner_page(summary: dict, notebooks: dict, exp=None) -> str:
         cells += neutralised(nb, number)
     exp = exp or exporter()
     try:
-        return _page(exp, summary, cells)
+        return _page(exp, summary, cells, digest)
     except Exception as exc:   # a malformed notebook must not cost the class its reports
         note = (f"Your notebooks could not be shown in this page ({type(exc).__name__}: {exc}); "
                 "ask your instructor for the feedback notebooks (feedback/*.ipynb).")
-        return _page(exp, summary, [nbformat.v4.new_markdown_cell(html.escape(note)[:2000], id="not-rendered")])
+        return _page(exp, summary, [nbformat.v4.new_markdown_cell(html.escape(note)[:2000], id="not-rendered")], digest)
 
 
-def _page(exp, summary: dict, cells: list) -> str:
+def _page(exp, summary: dict, cells: list, digest: str) -> str:
     """nbconvert's page of ``cells`` (Python), headed by the learner's summary."""
     page = nbformat.v4.new_notebook(cells=cells, metadata={"language_info": {"name": "python",
                                                                              "pygments_lexer": "ipython3"}})
     resources = {"metadata": {"name": f"Feedback: {summary['learner']}"},
                  "mlp_lab": {"summary": summary_html(summary), "style": PAGE_STYLE, "mathjax_setup": MATHJAX_SETUP,
-                             "csp": content_security_policy(MATHJAX_SETUP)}}
+                             "csp": content_security_policy(MATHJAX_SETUP), "digest": digest}}
     body, _ = exp.from_notebook_node(page, resources=resources)
     return body
 
 
 def render_pages(out: Path, summaries: list) -> dict:
     """Copy MathJax into ``OUT/html/mathjax`` and return ``{OUT/html/<learner>.html: page}`` for every
-    summary (grade.json), each page made from the learner's notebooks in ``OUT/<learner>/feedback``."""
+    summary (grade.json) whose page is missing or out of date, each page made from the learner's
+    notebooks in ``OUT/<learner>/feedback``. A page records a digest of what it is made from, so a
+    resumed run or a merge renders again only the pages whose content changed."""
     html_dir = Path(out) / "html"
     bundle_mathjax(html_dir)
-    exp = exporter()
-    pages = {}
+    exp, pages = None, {}
     for summary in summaries:
         folder = Path(out) / summary["learner"] / "feedback"
         order = list(dict.fromkeys(r["chapter"] for r in summary["exercises"].values()))
         files = sorted(folder.glob("*.ipynb"), key=lambda p: (order.index(p.stem) if p.stem in order else len(order), p.stem))
         notebooks = {p.stem: nbformat.read(str(p), as_version=4) for p in files}
-        pages[html_dir / f"{summary['learner']}.html"] = learner_page(summary, notebooks, exp)
+        digest = made_from(summary, notebooks)
+        path = html_dir / f"{summary['learner']}.html"
+        if path.is_file() and digest in path.read_text(encoding="utf-8", errors="replace"):
+            continue
+        exp = exp or exporter()
+        pages[path] = learner_page(summary, notebooks, exp, digest)
     return pages
+
+
+def made_from(summary: dict, notebooks: dict) -> str:
+    """SHA-256 of what a page shows (the summary, the notebooks' cells as neutralised) and of this
+    module, which says how."""
+    shown = [[chapter, neutralised(nb, number)] for number, (chapter, nb) in enumerate(notebooks.items())]
+    digest = hashlib.sha256(json.dumps([summary, shown], sort_keys=True, default=str).encode())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()
