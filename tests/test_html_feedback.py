@@ -176,10 +176,13 @@ def test_a_page_is_rendered_again_only_when_what_it_shows_changed(tmp_path):
     assert list(html_feedback.render_pages(tmp_path, [SUMMARY])) == [html_dir / "ann.html"]
 
 
-def test_missing_mathjax_package_is_named(monkeypatch, tmp_path):
+def test_missing_mathjax_package_is_named_and_the_pages_still_written(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(html_feedback.importlib.util, "find_spec", lambda name: None)
     with pytest.raises(RuntimeError, match="jupyter-server-mathjax"):
         html_feedback.bundle_mathjax(tmp_path)
+    html_dir, text = render(tmp_path, [new_markdown_cell("# Mini chapter")])
+    assert "Mini chapter" in text and not (html_dir / "mathjax").exists()
+    assert "needs the package jupyter-server-mathjax" in capsys.readouterr().err
 
 
 # ---- end to end: a real grading run, the pages opened in Chromium without network ----
