@@ -3,8 +3,9 @@
 A page holds the learner's score table, each exercise's verdict and message, then every notebook
 of theirs that was graded, as the grader ran it (``OUT/<learner>/feedback/<chapter>.ipynb``, with
 the grader's notes under each check cell), rendered by nbconvert's ``HTMLExporter``. The pages
-are rebuilt from those feedback notebooks on disk at every ``write_reports``, so a resumed run
-and ``mlp-lab grade merge`` write the same pages as one run over the whole class.
+are made from those feedback notebooks on disk at every ``write_reports`` (a page whose content
+is unchanged is not rendered again), so a resumed run and ``mlp-lab grade merge`` write the same
+pages as one run over the whole class.
 
 Maths works offline: MathJax 2.7 comes from the ``jupyter-server-mathjax`` package (Apache-2.0;
 its licence is copied with it), and the parts the pages use (TeX input, HTML-CSS output and its
