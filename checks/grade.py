@@ -5,7 +5,8 @@ is then named after the file). A folder holding only sub-folders is a class: one
 sub-folder. Output, in DIR: ``gradebook.csv``, ``summary.md`` / ``summary.json`` (the most common
 mistakes per exercise, similar submissions), with ``--roster FILE`` the Canvas and Moodle imports
 (``grading/lms_exports.py``), and per learner ``grade.json``, Gradescope's ``results.json`` and
-``feedback/<chapter>.ipynb`` (their notebook, executed, with the grader's verdicts).
+``feedback/<chapter>.ipynb`` (their notebook, executed, with the grader's verdicts); in ``html/``,
+one page per learner to open in a browser, ``<learner>.html`` (maths offline: ``html/mathjax/``).
 
 Every notebook is copied and hashed before any learner code runs (links are refused), graded
 from that copy in a sandbox of its own (``grading/sandbox.py``), and the outputs are written only

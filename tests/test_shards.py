@@ -123,6 +123,8 @@ def test_merged_shards_equal_one_run_byte_for_byte(graded):
         assert ours == theirs, learner
         shipped = {p.name: without_cell_ids(p) for p in (merged / learner / "feedback").iterdir()}
         assert shipped == {p.name: without_cell_ids(p) for p in (single / learner / "feedback").iterdir()}, learner
+        page = Path("html") / f"{learner}.html"   # rebuilt from the feedback notebooks, equal too
+        assert (merged / page).read_bytes() == (single / page).read_bytes(), learner
     # a shard's own reports of shard 1 list no exercise: the merge, not the shard, makes them right
     alone = json.loads((graded["root"] / "shard1" / "hal" / "grade.json").read_text())
     assert alone["exercises"] == {} and alone["max"] == 0

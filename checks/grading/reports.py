@@ -19,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 
+from . import html_feedback
 from .lms_exports import FILES as LMS_FILES, lms_exports, overview_markdown
 from .similarity import similarity_report
 
@@ -135,9 +136,10 @@ def write_reports(out: Path, results: list, class_chapters: list, course: dict, 
     """Write every report of ``results`` (LearnerResult) into ``out``; return the summaries, by learner.
 
     Per learner: ``grade.json``, ``results.json`` and any new ``feedback/<chapter>.ipynb`` (a
-    learner graded again loses the feedback of chapters no longer graded); for the class:
-    ``gradebook.csv``, ``summary.json``, ``summary.md`` (with the similar submissions), and with a
-    ``roster`` (``roster.read_roster``) the LMS files of ``lms_exports.py`` (without one, earlier
+    learner graded again loses the feedback of chapters no longer graded), and their page
+    ``html/<learner>.html`` rebuilt from the feedback notebooks on disk (``html_feedback``); for the
+    class: ``gradebook.csv``, ``summary.json``, ``summary.md`` (with the similar submissions), and with
+    a ``roster`` (``roster.read_roster``) the LMS files of ``lms_exports.py`` (without one, earlier
     LMS files in ``out`` are removed: they would be stale). A file whose content is unchanged is not
     rewritten."""
     summaries = []
@@ -154,6 +156,8 @@ def write_reports(out: Path, results: list, class_chapters: list, course: dict, 
         write_json(folder / "grade.json", summary)
         write_json(folder / "results.json", gradescope_results(summary, result.seconds, visibility))
         summaries.append(summary)
+    for path, page in html_feedback.render_pages(out, summaries).items():
+        _write_text(path, page)
     exercise_names = [ex for name in class_chapters for ex in course[name]]
     write_gradebook(Path(out) / "gradebook.csv", summaries, exercise_names)
     table, text = class_summary(summaries, exercise_names)
