@@ -380,6 +380,7 @@ def graded(tmp_path_factory):
         learners[f"{name}_wrong"] = chapter(WRONG)    # graded just after (and beside) the attack
         learners[f"{name}_zright"] = chapter()
     learners["ann lee"], learners["ann_lee"] = chapter(), chapter(WRONG)   # names that sanitise alike
+    learners["summary.json"], learners["html"] = chapter(), chapter()   # named like the class's reports
     originals = {}
     for learner, nb in learners.items():
         (class_dir / learner).mkdir(parents=True)
@@ -641,6 +642,14 @@ def test_folder_names_that_sanitise_alike_stay_apart(graded):
     assert graded["grades"]["ann_lee"]["total"] == 0
     (other,) = names - {"ann_lee"}
     assert graded["grades"][other]["total"] == 5
+
+
+def test_learners_named_like_the_class_reports_get_folders_of_their_own(graded):
+    for name in ("summary.json", "html"):
+        (folder,) = [n for n in graded["grades"] if n.startswith(f"{name}-")]
+        assert graded["grades"][folder]["total"] == 5
+    assert json.loads((graded["out"] / "summary.json").read_text())["exercises"]
+    assert (graded["out"] / "html" / "mathjax").is_dir()
 
 
 def test_every_report_has_the_submission_hash(graded):

@@ -68,11 +68,20 @@ def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "learner"
 
 
+#: what the grader writes beside the learners' folders: a learner may not be named like one of them
+#: (a learner folder named ``summary.json`` would stop the class's reports being written)
+CLASS_OUTPUTS = frozenset({"html", "gradebook.csv", "summary.md", "summary.json", "grading-record.json",
+                           "canvas.csv", "moodle.csv", "unmapped.csv"})
+
+
 def folder_name(name: str) -> str:
-    """The learner's folder name in the reports: ``name`` if it is a safe file name, else a safe
-    version of it with a short hash of ``name`` (unless another learner took it: ``_unique_name``)."""
+    """The learner's folder name in the reports: ``name`` if it is a safe file name that is not one
+    of ``CLASS_OUTPUTS``, else a safe version of it with a short hash of ``name`` (unless another
+    learner took it: ``_unique_name``)."""
     key = _safe(name)
-    return key if key == name else f"{key}-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
+    if key == name and key.lower() not in CLASS_OUTPUTS:
+        return key
+    return f"{key}-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
 
 
 def _unique_name(name: str, origin: str, origins: dict) -> str:
