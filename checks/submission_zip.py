@@ -153,12 +153,13 @@ def verify(manifest_data: bytes, members: dict, label: str, notes: list) -> None
 
 
 def _normal(name: str) -> str:
-    return name.replace("\\", "/")
+    """The entry's name with ``/`` for every separator and no ``./`` parts (a leading ``/`` is kept)."""
+    parts = name.replace("\\", "/").split("/")
+    return "/".join(p for i, p in enumerate(parts) if p != "." and (p or i == 0))
 
 
 def _junk(name: str) -> bool:
-    parts = [p for p in name.split("/") if p]
-    return any(p in JUNK_FOLDERS or p.startswith(".") and p != ".." for p in parts)
+    return any(p in JUNK_FOLDERS or p.startswith(".") and p != ".." for p in name.split("/"))
 
 
 def _unsafe(info: zipfile.ZipInfo, name: str, copies: int) -> str | None:

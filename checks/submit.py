@@ -50,7 +50,7 @@ def find_notebooks(paths: list[Path], chapters: dict) -> tuple[dict, list[str]]:
     found, warnings = {}, []
     for path in paths:
         if path.is_dir():
-            candidates, named = sorted(path.glob("*.ipynb")), False
+            candidates, named = sorted(p for p in path.glob("*.ipynb") if not p.name.startswith(".")), False
         elif path.is_file() and path.suffix == ".ipynb":
             candidates, named = [path], True
         elif path.exists():
@@ -69,6 +69,10 @@ def find_notebooks(paths: list[Path], chapters: dict) -> tuple[dict, list[str]]:
                 raise SubmitError(f"{candidate}: not a text file, so not a notebook; re-save it from Jupyter") from None
             except NotebookError as exc:
                 raise SubmitError(f"{exc} (nothing was written)") from None
+            edited = [i for i, cell in enumerate(nb.cells) if not isinstance(course_meta(cell) or {}, dict)]
+            if edited:
+                raise SubmitError(f"{candidate}: the mlp_lab metadata of cell(s) {edited} was edited (it must be "
+                                  "a dict, as released); copy those cells from a fresh copy of the chapter")
             chapter = match_chapter(candidate, chapters, nb)
             if chapter is None:
                 message = (f"{candidate} is not a chapter of the course (no chapter's NN_ prefix, no "
@@ -177,7 +181,7 @@ def report(found: dict, chapters: dict, verdicts: dict) -> list[str]:
         earned = sum(chapter.points[ex] for ex, (what, _) in verdicts[name].items() if what == "passed")
         earned_all, points_all = earned_all + earned, points_all + chapter.max_points
         lines.append(f"{name}  ({path})  {earned} / {chapter.max_points} points")
-        width = max(len(ex) for ex in chapter.checks)
+        width = max((len(ex) for ex in chapter.checks), default=0)
         for exercise, (what, why) in verdicts[name].items():
             reason = f": {why}" if why and what != "not implemented" else ""
             lines.append(f"  {exercise:<{width}}  {chapter.points[exercise]:>2}  {what}{reason}")

@@ -29,7 +29,7 @@ from nbformat.v4 import new_markdown_cell, new_notebook
 
 from checks import submission_zip, submit
 from checks.learner_copies import release
-from test_gradescope import make_bundle, other_chapter, run_autograder, unpack, write
+from test_gradescope import make_bundle, other_chapter, parse_crash, run_autograder, unpack, write
 from test_grading import chapter, check_cell, with_body
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -231,6 +231,7 @@ def test_bad_input_gets_a_clear_message_and_no_zip(course, tmp_path, capsys):
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / "01_mini.ipynb").write_text('{"cells": [ not json')
     write(new_notebook(), tmp_path / "notes.ipynb")
+    write(parse_crash(), tmp_path / "meddled" / "01_mini.ipynb")
     out = ["-o", str(tmp_path / "out.zip")]
     cases = {
         "empty": ([tmp_path / "empty", *out], "no notebooks (.ipynb) in"),
@@ -238,6 +239,7 @@ def test_bad_input_gets_a_clear_message_and_no_zip(course, tmp_path, capsys):
         "corrupt": ([tmp_path / "broken", *out], "not valid notebook JSON"),
         "not a chapter": ([tmp_path / "notes.ipynb", *out], "notes.ipynb is not a chapter of the course"),
         "missing": ([tmp_path / "nowhere", *out], "nowhere does not exist"),
+        "edited metadata": ([tmp_path / "meddled", *out], "the mlp_lab metadata of cell(s) [2] was edited"),
         "not a zip": ([tmp_path / "empty", "-o", tmp_path / "x.txt"], "the output must be a .zip file"),
         "no chapter 09": ([tmp_path / "empty", *out, "--chapters", "09"], "'09' is not a chapter of the course"),
     }

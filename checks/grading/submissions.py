@@ -126,7 +126,7 @@ def _unzipped(sub: Submitted, data: bytes, folder: Path) -> list:
         return [Submitted(source=sub.source, root=sub.root, refused=unzipped.refused)]
     found = []
     for k, member in enumerate(unzipped.members):
-        entry = Submitted(source=sub.source / member.name, root=sub.root, refused=member.refused,
+        entry = Submitted(source=Path(f"{sub.source}/{member.name}"), root=sub.root, refused=member.refused,
                           notes=member.notes)
         if member.data is not None:
             _keep(entry, member.data, folder / f"{k}")
