@@ -28,9 +28,10 @@ from nbclient import NotebookClient
 from nbformat.v4 import new_markdown_cell, new_notebook
 
 from checks import submission_zip, submit
+from checks.grading.prepare import load_chapters
 from checks.learner_copies import release
 from test_gradescope import make_bundle, other_chapter, parse_crash, run_autograder, unpack, write
-from test_grading import chapter, check_cell, with_body
+from test_grading import chapter, check_cell
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = "424242"
@@ -316,3 +317,15 @@ def test_gradescope_grades_the_zip_or_its_contents(course, submitted, tmp_path):
     assert "`01_mini.ipynb` is not the file mlp-lab submit packed" in runs["tampered"]["output"]
     assert runs["slip"]["score"] == 0.0 and "its path leaves the zip's folder" in runs["slip"]["output"]
     assert not list(tmp_path.glob(f"**/{MARK}*"))
+
+
+def test_a_second_notebook_for_a_chapter_is_left_out_only_when_the_choice_is_clear(course, tmp_path):
+    chapters = load_chapters(course / "released")
+    for name in ("01_mini.ipynb", "01_mini-Copy1.ipynb", "02_other-Copy1.ipynb", "02_other-Copy2.ipynb"):
+        write(chapter() if name.startswith("01") else other_chapter(), tmp_path / name)
+    found, warned = submit.find_notebooks([tmp_path / "01_mini-Copy1.ipynb", tmp_path / "01_mini.ipynb"], chapters)
+    assert found["01_mini"][0] == tmp_path / "01_mini.ipynb"
+    assert warned == [f"{tmp_path / '01_mini-Copy1.ipynb'} is a second notebook for 01_mini: left out of the zip "
+                      f"({tmp_path / '01_mini.ipynb'} is in it)"]
+    with pytest.raises(submit.SubmitError, match="two notebooks for chapter 02_other"):
+        submit.find_notebooks([tmp_path], chapters)
