@@ -2,6 +2,7 @@
 
     mlp-lab course [DIR]         copy the chapters into DIR (yours are never overwritten), open JupyterLab
     mlp-lab check NOTEBOOK...    which exercises of your notebooks pass (python -m checks.mine)
+    mlp-lab submit [DIR]         check your chapters, then zip them to hand in (python -m checks.submit)
     mlp-lab grade SUBMISSION...  grade returned notebooks (python -m checks.grade)
     mlp-lab grade merge DIR...   merge the output folders of grading shards (python -m checks.merge)
     mlp-lab release              write the learner notebooks from the solutions (python -m checks.release)
@@ -26,6 +27,7 @@ from checks.locations import chapters_dir
 DEFAULT_COURSE_DIR = Path("mlp-lab-course")
 DELEGATED = {
     "check": ("checks.mine", "which exercises of your notebooks pass, fail or are not implemented yet"),
+    "submit": ("checks.submit", "run your chapters, warn about what would cost points, write the zip to upload"),
     "grade": ("checks.grade", "grade returned notebooks: points, feedback, gradebook (instructors); "
                               "'grade merge' merges shards"),
     "release": ("checks.release", "write the learner notebooks from chapters/solutions/ (maintainers)"),

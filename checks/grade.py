@@ -1,12 +1,14 @@
 """Grade returned notebooks: ``python -m checks.grade SUBMISSION... --out DIR [-j N] [--shard I/N]``.
 
-A SUBMISSION is one learner: a folder of their notebooks, or a single notebook file (the learner
-is then named after the file). A folder holding only sub-folders is a class: one learner per
-sub-folder. Output, in DIR: ``gradebook.csv``, ``summary.md`` / ``summary.json`` (the most common
-mistakes per exercise, similar submissions), with ``--roster FILE`` the Canvas and Moodle imports
-(``grading/lms_exports.py``), and per learner ``grade.json``, Gradescope's ``results.json`` and
-``feedback/<chapter>.ipynb`` (their notebook, executed, with the grader's verdicts); in ``html/``,
-one page per learner to open in a browser, ``<learner>.html`` (maths offline: ``html/mathjax/``).
+A SUBMISSION is one learner: a folder of their notebooks, or a single notebook or zip file (the
+learner is then named after the file; a zip, as ``mlp-lab submit`` writes it, counts as the
+notebooks in it). A folder holding no notebook of its own but sub-folders, or more than one zip,
+is a class: one learner per sub-folder and per zip. Output, in DIR: ``gradebook.csv``,
+``summary.md`` / ``summary.json`` (the most common mistakes per exercise, similar submissions), with
+``--roster FILE`` the Canvas and Moodle imports (``grading/lms_exports.py``), and per learner
+``grade.json``, Gradescope's ``results.json`` and ``feedback/<chapter>.ipynb`` (their notebook,
+executed, with the grader's verdicts); in ``html/``, one page per learner to open in a browser,
+``<learner>.html`` (maths offline: ``html/mathjax/``).
 
 Every notebook is copied and hashed before any learner code runs (links are refused), graded
 from that copy in a sandbox of its own (``grading/sandbox.py``), and the outputs are written only
@@ -73,7 +75,8 @@ def grading_seed(seed, seed_file, from_env, out: Path) -> int:
 def grade_notebook(sub, chapters: dict, seed: int, limits: Limits):
     """Return (chapter or None, notebook record for grade.json, exercise results, feedback nb,
     fingerprints of the learner's functions: ``similarity.py``, read from the snapshot, never run)."""
-    nb_record = {"file": str(sub.source), "sha256": sub.sha256, "chapter": None, "events": [], "error": None}
+    nb_record = {"file": str(sub.source), "sha256": sub.sha256, "chapter": None, "events": list(sub.notes),
+                 "error": None}
     try:
         if sub.refused:
             raise PrepareError(sub.refused)
@@ -89,7 +92,7 @@ def grade_notebook(sub, chapters: dict, seed: int, limits: Limits):
     nb_record["chapter"] = chapter.name
     prepared, events = restore_checks(nb, chapter)
     run = run_notebook(prepared, seed, limits)
-    nb_record["events"] = events + run["events"]
+    nb_record["events"] += events + run["events"]
     results = {ex: reports.exercise_result(chapter, ex, run["verdicts"].get(ex), run["cells"])
                for ex in chapter.checks}
     feedback = reports.feedback_notebook(prepared, chapter, results, run["cells"], nb_record["events"])

@@ -55,6 +55,7 @@ def test_course_starts_jupyterlab_in_the_folder_with_the_options_given(tmp_path,
 
 @pytest.mark.parametrize("command, usage, option", [
     ("check", "usage: mlp-lab check", "--strict"),
+    ("submit", "usage: mlp-lab submit", "--force"),
     ("grade", "checks.grade", "--out"),
     ("release", "usage: mlp-lab release", "--check"),
     ("execute", "usage: mlp-lab execute", "notebooks"),
@@ -73,7 +74,7 @@ def test_without_a_command_the_usage_lists_every_command(capsys):
     with pytest.raises(SystemExit):
         cli.main(["--help"])
     out = capsys.readouterr().out
-    assert all(name in out for name in ("course", "check", "grade", "release", "execute"))
+    assert all(name in out for name in ("course", "check", "submit", "grade", "release", "execute"))
 
 
 def test_release_from_elsewhere_says_where_to_point_it(tmp_path, capsys, monkeypatch):

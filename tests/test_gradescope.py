@@ -352,7 +352,7 @@ def test_upload_sorting_without_grading(tmp_path):
     (tmp_path / "up" / "broken.ipynb").write_text("{not json")
     (tmp_path / "outside.ipynb").write_text("{}")
     (tmp_path / "up" / "link.ipynb").symlink_to(tmp_path / "outside.ipynb")
-    found = upload.scan(tmp_path / "up", course, ["01_mini"])
+    found = upload.scan(tmp_path / "up", course, ["01_mini"], tmp_path / "scratch")
     assert found.notebooks == {"01_mini": tmp_path / "up" / "01_mini.ipynb"}
     notes = "\n".join(found.notes)
     assert "`old/01_mini_copy.ipynb` is a second notebook for 01_mini; `01_mini.ipynb` was graded" in notes

@@ -51,14 +51,14 @@ def grade_submission(root: Path, started: float) -> dict:
     seed_file = root / "grading-seed"
     read_seed(seed_file)   # fail here, for the instructor, if setup.sh did not leave a seed
     course, expected = config["course"], config["chapters"]
-    found = upload.scan(root / "submission", course, expected)
-    if not found.notebooks:
-        what = "Your upload is empty." if not found.files_seen else "Nothing in your upload could be graded."
-        found.notes.insert(0, f"{what} Upload the notebook(s) of {', '.join(expected)} as `.ipynb` files, "
-                              f"e.g. `{expected[0]}.ipynb`.")
     deadline = started + config["time_limit"] - min(MARGIN, config["time_limit"] / 10)
-    tests, notes = [], list(found.notes)
     with tempfile.TemporaryDirectory(prefix="mlp-gradescope-") as work:
+        found = upload.scan(root / "submission", course, expected, Path(work) / "unzipped")
+        if not found.notebooks:
+            what = "Your upload is empty." if not found.files_seen else "Nothing in your upload could be graded."
+            found.notes.insert(0, f"{what} Upload the notebook(s) of {', '.join(expected)} as `.ipynb` files, "
+                                  f"e.g. `{expected[0]}.ipynb`.")
+        tests, notes = [], list(found.notes)
         for chapter in expected:
             exercises = course[chapter]
             path = found.notebooks.get(chapter)
@@ -66,7 +66,7 @@ def grade_submission(root: Path, started: float) -> dict:
                 tests += results.zero_tests(chapter, exercises, f"No notebook for {chapter} was found in your "
                                             f"upload: upload `{chapter}.ipynb`.", "missing")
                 continue
-            rel = path.relative_to(root / "submission").as_posix()
+            rel = found.labels[path]
             if time.monotonic() >= deadline:
                 tests += results.zero_tests(chapter, exercises, f"Not graded: the time limit of "
                                             f"{config['time_limit']} s was used up by earlier chapters.", "time_limit")

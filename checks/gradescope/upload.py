@@ -3,7 +3,10 @@
 An upload is whatever the learner sent: notebooks at the top or in nested folders, often with
 ``__MACOSX/`` (macOS zip metadata), ``.ipynb_checkpoints/`` or other hidden files beside them.
 Those are ignored; symbolic links are never followed; every other file is accounted for, so the
-learner reads what was graded, what was not, and why.
+learner reads what was graded, what was not, and why. A zip (``mlp-lab submit`` writes one; a
+learner may upload it or its contents) counts as the notebooks in it, read by
+``checks.submission_zip`` into a scratch folder; a manifest, in the zip or beside the notebooks,
+is checked against them and any mismatch noted.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from checks.submission_zip import MANIFEST, MAX_MEMBER_BYTES, Member, read_zip, verify
 
 JUNK_FOLDERS = {"__MACOSX", ".ipynb_checkpoints"}
 
@@ -23,13 +28,16 @@ class Upload:
     notebooks: dict = field(default_factory=dict)   # chapter name -> path of the notebook to grade
     notes: list = field(default_factory=list)
     files_seen: list = field(default_factory=list)  # relative paths of every file that is not junk
+    labels: dict = field(default_factory=dict)      # path of a notebook to grade -> its name in the upload
 
 
-def scan(folder: Path, course: dict, expected: list) -> Upload:
-    """Sort the files under ``folder``; ``course`` maps every chapter name to {exercise: points}."""
+def scan(folder: Path, course: dict, expected: list, scratch: Path) -> Upload:
+    """Sort the files under ``folder``; ``course`` maps every chapter name to {exercise: points}.
+
+    The notebooks of an uploaded zip are written under ``scratch``, never by the names in the zip."""
     upload = Upload()
     ignored = 0
-    candidates = []
+    candidates, manifests = [], []
     for dirpath, dirnames, filenames in os.walk(folder):   # never follows symbolic links to folders
         dirnames[:] = sorted(d for d in dirnames if d not in JUNK_FOLDERS and not d.startswith("."))
         ignored += len([f for f in filenames if f.startswith(".")])
@@ -39,10 +47,20 @@ def scan(folder: Path, course: dict, expected: list) -> Upload:
             upload.files_seen.append(rel)
             if path.is_symlink():
                 upload.notes.append(f"Not graded: `{rel}` is a symbolic link; upload the notebook itself.")
+            elif path.suffix.lower() == ".zip":
+                candidates += _unzip(path, rel, scratch / str(len(upload.files_seen)), upload.notes)
+            elif name == MANIFEST:
+                manifests.append(path)
             elif path.suffix.lower() != ".ipynb":
                 upload.notes.append(f"Not graded: `{rel}` is not a Jupyter notebook (`.ipynb`).")
             else:
                 candidates.append((rel, path))
+    for manifest in manifests:
+        beside = {p.name: Member(name=p.name, data=p.read_bytes()) for p in manifest.parent.glob("*.ipynb")
+                  if not p.is_symlink()}
+        label = manifest.parent.relative_to(folder).as_posix()
+        verify(manifest.read_bytes(), beside, "the upload" if label == "." else f"`{label}`", upload.notes)
+        upload.notes += [note for member in beside.values() for note in member.notes]
     for rel, path in sorted(candidates, key=lambda c: (c[0].count("/"), c[0])):
         chapter = chapter_of(path, course)
         if chapter is None:
@@ -52,13 +70,39 @@ def scan(folder: Path, course: dict, expected: list) -> Upload:
             upload.notes.append(f"Not graded: `{rel}` is chapter {chapter}, which this assignment does not "
                                 f"cover (it covers {', '.join(expected)}).")
         elif chapter in upload.notebooks:
-            first = upload.notebooks[chapter].relative_to(folder).as_posix()
+            first = upload.labels[upload.notebooks[chapter]]
             upload.notes.append(f"Not graded: `{rel}` is a second notebook for {chapter}; `{first}` was graded.")
         else:
             upload.notebooks[chapter] = path
+            upload.labels[path] = rel
     if ignored:
         upload.notes.append(f"Ignored {ignored} hidden file(s).")
     return upload
+
+
+def _unzip(path: Path, rel: str, scratch: Path, notes: list) -> list:
+    """``(name, path)`` of each notebook in the zip at ``path``, written as ``scratch/<k>/<base name>``."""
+    if path.stat().st_size > MAX_MEMBER_BYTES:
+        notes.append(f"Not graded: `{rel}` is larger than {MAX_MEMBER_BYTES // 2**20} MiB.")
+        return []
+    unzipped = read_zip(path.read_bytes(), f"`{rel}`")
+    if unzipped.refused:
+        notes.append(f"Not graded: {unzipped.refused}")
+        return []
+    notes += unzipped.notes
+    found = []
+    for k, member in enumerate(unzipped.members):
+        notes += member.notes
+        if member.refused:
+            notes.append(f"Not graded: {member.refused}")
+            continue
+        copy = scratch / str(k) / Path(member.name).name
+        copy.parent.mkdir(parents=True)
+        copy.write_bytes(member.data)
+        found.append((f"{rel}/{member.name}", copy))
+    if not found:
+        notes.append(f"Not graded: `{rel}` holds no notebook (`.ipynb`).")
+    return found
 
 
 def chapter_of(path: Path, course: dict):

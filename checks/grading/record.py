@@ -42,8 +42,9 @@ def settings(seed: int, limits, solutions: Path) -> dict:
 
 
 def submission_digest(submitted: list) -> str:
-    """One SHA-256 for a learner's snapshot: each notebook's path and SHA-256, or why it was refused."""
-    parts = [[str(sub.source), sub.sha256, sub.refused] for sub in submitted]
+    """One SHA-256 for a learner's snapshot: each notebook's path and SHA-256, or why it was refused,
+    and the notes on it (a zip's manifest can change while its notebooks do not)."""
+    parts = [[str(sub.source), sub.sha256, sub.refused] + ([sub.notes] if sub.notes else []) for sub in submitted]
     return _sha256(json.dumps(parts).encode())
 
 

@@ -1,7 +1,10 @@
 """Find each learner's notebooks and snapshot them before any learner code runs.
 
-A submission argument is one learner (a folder of notebooks, or one notebook file, the learner
-then named after the file) or a class (a folder holding only sub-folders: one learner each).
+A submission argument is one learner (a folder of notebooks, or one notebook or zip file, the
+learner then named after the file) or a class (a folder holding no notebook of its own but
+sub-folders or more than one zip: one learner per sub-folder and per zip, named after it).
+A zip (``mlp-lab submit`` writes one) counts as the notebooks inside it: it is read with
+``checks.submission_zip`` (nothing is extracted by the names in it) and its manifest checked.
 Every notebook is copied into a folder private to the grader and hashed; grading reads only that
 copy. Links are never followed: a notebook that is a symbolic link, or that is reached through
 one, or that resolves outside its submission folder, is refused with a note for that learner.
@@ -16,8 +19,10 @@ import hashlib
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from checks.submission_zip import read_zip
 
 MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024
 
@@ -31,6 +36,7 @@ class Submitted:
     copy: Path | None = None     # the snapshot that is graded (None: refused)
     sha256: str | None = None
     refused: str | None = None   # for the learner's report
+    notes: list = field(default_factory=list)   # for the learner's report, about a notebook still graded
 
 
 def find_learners(paths) -> dict:
@@ -49,19 +55,23 @@ def find_learners(paths) -> dict:
         elif path.is_dir():
             own = _notebooks(path, recursive=False)
             subdirs = [d for d in sorted(path.iterdir()) if d.is_dir() and not d.name.startswith(".")]
-            if own or not subdirs:
-                add(path.name, path, path, own or _notebooks(path, recursive=True))
-            else:
+            zips = [p for p in own if p.suffix == ".zip"]
+            if len(zips) == len(own) and (subdirs or len(zips) > 1):   # a class
                 for d in subdirs:
                     add(d.name, d, path, _notebooks(d, recursive=True))
+                for z in zips:
+                    add(z.stem, z, path, [z])
+            else:
+                add(path.name, path, path, own or _notebooks(path, recursive=True))
         else:
             raise SystemExit(f"grade: {raw} does not exist (give notebooks or folders of notebooks)")
     return learners
 
 
 def _notebooks(folder: Path, recursive: bool):
-    pattern = "**/*.ipynb" if recursive else "*.ipynb"
-    return sorted(p for p in folder.glob(pattern) if ".ipynb_checkpoints" not in p.parts)
+    """The notebooks and zips in ``folder`` (and below it if ``recursive``)."""
+    found = [p for suffix in (".ipynb", ".zip") for p in folder.glob(("**/*" if recursive else "*") + suffix)]
+    return sorted(p for p in found if ".ipynb_checkpoints" not in p.parts and "__MACOSX" not in p.parts)
 
 
 def _safe(name: str) -> str:
@@ -94,19 +104,52 @@ def _unique_name(name: str, origin: str, origins: dict) -> str:
 
 
 def snapshot(learners: dict, into: Path) -> None:
-    """Copy every submitted notebook into ``into`` (fills ``copy``/``sha256``, or ``refused``)."""
+    """Copy every submitted notebook into ``into`` (fills ``copy``/``sha256``, or ``refused``).
+
+    A zip is replaced, in its learner's list, by one Submitted per notebook in it."""
     for n, (learner, submitted) in enumerate(learners.items()):
+        kept = []
         for i, sub in enumerate(submitted):
             try:
                 data = _read_no_links(sub.source, sub.root)
             except _Refused as exc:
                 sub.refused = str(exc)
+                kept.append(sub)
                 continue
-            folder = into / f"{n}" / f"{i}"
-            folder.mkdir(parents=True)
-            sub.copy = folder / sub.source.name
-            sub.copy.write_bytes(data)
-            sub.sha256 = hashlib.sha256(data).hexdigest()
+            if sub.source.suffix == ".zip":
+                kept += _unzipped(sub, data, into / f"{n}" / f"{i}")
+            else:
+                _keep(sub, data, into / f"{n}" / f"{i}")
+                kept.append(sub)
+        submitted[:] = kept
+
+
+def _keep(sub: Submitted, data: bytes, folder: Path) -> None:
+    folder.mkdir(parents=True)
+    sub.copy = folder / sub.source.name
+    sub.copy.write_bytes(data)
+    sub.sha256 = hashlib.sha256(data).hexdigest()
+
+
+def _unzipped(sub: Submitted, data: bytes, folder: Path) -> list:
+    """One Submitted per notebook in the zip ``sub`` (its bytes ``data``), snapshotted under ``folder``.
+
+    Each copy is written as ``folder/<k>/<its base name>``: no path from the zip names a folder."""
+    unzipped = read_zip(data, sub.source.name)
+    if unzipped.refused:
+        return [Submitted(source=sub.source, root=sub.root, refused=unzipped.refused)]
+    found = []
+    for k, member in enumerate(unzipped.members):
+        entry = Submitted(source=Path(f"{sub.source}/{member.name}"), root=sub.root, refused=member.refused,
+                          notes=member.notes)
+        if member.data is not None:
+            _keep(entry, member.data, folder / f"{k}")
+        found.append(entry)
+    if not found:
+        return [Submitted(source=sub.source, root=sub.root, refused=" ".join(
+            [f"{sub.source.name} holds no notebook (`.ipynb`); nothing in it was graded."] + unzipped.notes))]
+    found[0].notes = unzipped.notes + found[0].notes
+    return found
 
 
 class _Refused(Exception):
