@@ -81,7 +81,7 @@ UIDS = KernelUids()
 
 def _kernel_argv(limits: Limits, runtime: Path, sockets: Path, uid) -> list:
     # Run as a file in isolated mode (-I), not with -m: -m would first import the package ``checks``
-    # (NumPy and every exercise: about 0.35 s of CPU per notebook), which the launcher never uses.
+    # (NumPy and every exercise: about 0.3 s of CPU per notebook), which the launcher never uses.
     launcher = [sys.executable, "-I", str(Path(__file__).resolve().with_name("limited_kernel.py")),
                 "--memory-mb", str(limits.memory_mb),
                 "--cpu-seconds", str(limits.cpu_seconds), "--file-mb", str(limits.disk_mb)]
