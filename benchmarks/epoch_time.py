@@ -9,14 +9,20 @@ in turn, so that a disturbance from other programs hits all of them alike:
 - ``mlp_lab``: one epoch of ``mlp_lab.fit``, the loop a learner runs;
 - ``torch``: the same network and loop in PyTorch (fused Adam), when torch is installed;
 - ``gemm``: only the epoch's matrix products (the same shapes, BLAS and threads, outputs
-  preallocated), the floor for any NumPy implementation: "GEMM-bound" = gemm / mlp_lab.
+  preallocated), the floor for any NumPy implementation: "GEMM-bound" = gemm / mlp_lab;
+- ``floor`` (with ``--floor``): the same epoch written as lean as NumPy allows, every array
+  preallocated, no checks, no layers, the same Adam: gemm / floor is the highest GEMM-bound
+  fraction a NumPy loop reaches on this machine, and floor - gemm the least non-GEMM work.
 
 It prints min / median / max seconds per epoch of each, and of the ratios taken within a round
 (mlp_lab / torch, gemm / mlp_lab), next to the machine's load average and the BLAS in use.
-Compare ratios measured in one run: absolute seconds follow the load of a shared machine.
+Compare ratios measured in one run: absolute seconds follow the load of a shared machine
+(``--cpu-time`` counts the worker's CPU seconds instead, which follow it much less).
 
     python benchmarks/epoch_time.py                       # 1 thread, 7 rounds (make benchmark)
     python benchmarks/epoch_time.py --threads 1 2 --epochs 5
+    python benchmarks/epoch_time.py --floor --no-torch      # mlp_lab against the leanest NumPy epoch
+    python benchmarks/epoch_time.py --cpu-time              # CPU seconds of the process: on a busy machine
 
 Needs threadpoolctl (``pip install -r benchmarks/requirements.txt``, which ``make benchmark``
 does). PyTorch is optional (``pip install torch==2.13.0``, the CPU build; not a project
@@ -27,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -36,6 +43,7 @@ import time
 SIZES = [784, 256, 128, 10]
 BATCH, LR = 128, 1e-3
 RESULT_TAG = "RESULT "
+clock = time.perf_counter   # time.process_time with --cpu-time
 
 
 # --- one process per thread count ------------------------------------------------------------
@@ -45,6 +53,9 @@ def main() -> int:
     parser.add_argument("--threads", type=int, nargs="+", default=[1], help="BLAS thread counts (default: 1)")
     parser.add_argument("--epochs", type=int, default=7, help="timed rounds, after one warm-up (default: 7)")
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out")
+    parser.add_argument("--floor", action="store_true", help="add the leanest NumPy epoch (see above)")
+    parser.add_argument("--cpu-time", action="store_true",
+                        help="time by the process's CPU seconds instead of wall-clock (steadier on a loaded machine)")
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)  # internal: run in this process
     args = parser.parse_args()
     if args.epochs < 1 or any(n < 1 for n in args.threads):
@@ -54,15 +65,17 @@ def main() -> int:
     except ImportError:
         parser.error("threadpoolctl is missing: pip install -r benchmarks/requirements.txt")
     if args.worker:
-        return worker(args.worker, args.epochs, not args.no_torch)
+        global clock
+        clock = time.process_time if args.cpu_time else time.perf_counter
+        return worker(args.worker, args.epochs, not args.no_torch, args.floor)
 
-    print(f"machine: {os.cpu_count()} CPUs, load average {load()} (1, 5, 15 min) at the start", flush=True)
+    print(f"machine: {os.cpu_count()} CPUs, load average {load()} (1, 5, 15 min) at the start; "
+          f"{'CPU' if args.cpu_time else 'wall-clock'} seconds", flush=True)
     results = []
     for n in args.threads:
         env = dict(os.environ, OPENBLAS_NUM_THREADS=str(n), OMP_NUM_THREADS=str(n), MKL_NUM_THREADS=str(n))
         cmd = [sys.executable, os.path.abspath(__file__), "--worker", str(n), "--epochs", str(args.epochs)]
-        if args.no_torch:
-            cmd.append("--no-torch")
+        cmd += ["--no-torch"] * args.no_torch + ["--floor"] * args.floor + ["--cpu-time"] * args.cpu_time
         proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, text=True)
         for line in proc.stdout.splitlines():
             if line.startswith(RESULT_TAG):
@@ -95,11 +108,15 @@ def print_summary(results: list[dict], epochs: int) -> None:
             print(f"    mlp_lab / torch         {spread(r['mlp_lab / torch'], '{:.2f}')}")
         print(f"    gemm     s/epoch        {spread(r['gemm'])}   ({r['gflop']:.1f} GFLOP per epoch)")
         print(f"    GEMM-bound (gemm / mlp_lab) {spread(r['gemm / mlp_lab'], '{:.0%}')}")
+        if "floor" in r:
+            print(f"    floor    s/epoch        {spread(r['floor'])}")
+            print(f"    GEMM-bound (gemm / floor)   {spread(r['gemm / floor'], '{:.0%}')}")
+            print(f"    mlp_lab / floor         {spread(r['mlp_lab / floor'], '{:.2f}')}")
 
 
 # --- the worker: BLAS threads are already fixed by the environment ---------------------------
 
-def worker(threads: int, epochs: int, with_torch: bool) -> int:
+def worker(threads: int, epochs: int, with_torch: bool, with_floor: bool) -> int:
     from threadpoolctl import threadpool_info
 
     import mlp_lab as ml
@@ -113,6 +130,8 @@ def worker(threads: int, epochs: int, with_torch: bool) -> int:
         if torch_runner:
             runners["torch"] = torch_runner
     gflop, runners["gemm"] = gemm_epoch(len(X))
+    if with_floor:
+        runners["floor"] = floor_epoch(X, y)
     for lib in threadpool_info():
         print(f"  {lib['internal_api']} {lib.get('version') or ''} ({lib['user_api']}"
               f"{', ' + lib['architecture'] + ' kernel' if lib.get('architecture') else ''}),"
@@ -132,6 +151,9 @@ def worker(threads: int, epochs: int, with_torch: bool) -> int:
     result["gemm / mlp_lab"] = [g / m for g, m in zip(times["gemm"], times["mlp_lab"])]
     if "torch" in times:
         result["mlp_lab / torch"] = [m / t for m, t in zip(times["mlp_lab"], times["torch"])]
+    if "floor" in times:
+        result["gemm / floor"] = [g / f for g, f in zip(times["gemm"], times["floor"])]
+        result["mlp_lab / floor"] = [m / f for m, f in zip(times["mlp_lab"], times["floor"])]
     print(RESULT_TAG + json.dumps(result), flush=True)
     return 0
 
@@ -142,7 +164,9 @@ def mlp_lab_epoch(ml, X, y):
     optimizer = ml.Adam(model.parameters(), lr=LR)
 
     def run(epoch):
-        return ml.fit(model, X, y, optimizer, epochs=1, batch_size=BATCH, rng=epoch, verbose=False)["seconds"][0]
+        start = clock()
+        ml.fit(model, X, y, optimizer, epochs=1, batch_size=BATCH, rng=epoch, verbose=False)
+        return clock() - start
     return run
 
 
@@ -169,7 +193,7 @@ def gemm_epoch(n: int):
     shapes = {m: arrays(m) for m in set(batch_sizes)}
 
     def run(epoch):
-        start = time.perf_counter()
+        start = clock()
         for m in batch_sizes:
             X, W, dY, (Y, dW, dX) = shapes[m]
             for i in range(len(layers)):
@@ -177,8 +201,94 @@ def gemm_epoch(n: int):
                 np.matmul(X[i].T, dY[i], out=dW[i])
                 if i:
                     np.matmul(dY[i], W[i].T, out=dX[i])
-        return time.perf_counter() - start
+        return clock() - start
     return gflop, run
+
+
+def floor_epoch(X, y):
+    """A runner timing the same epoch with the least NumPy work: no layers, checks or allocations.
+
+    Per batch: gather rows, Z = A W + b and A = max(Z, 0) for each layer, the fused softmax
+    cross-entropy and its gradient (P - Y) / m, dW = A^T dZ, db = sum dZ, dA = dZ W^T and
+    dZ = dA where Z > 0 (no dX for the first layer), then Adam over one flat buffer in ten passes
+    (mlp_lab's rule). Every result but the gathered batch goes into a preallocated array.
+    """
+    import numpy as np
+
+    f32 = np.float32
+    rng = np.random.default_rng(0)
+    layers = list(zip(SIZES[:-1], SIZES[1:]))
+    shapes = [s for a, b in layers for s in ((a, b), (b,))]
+    offsets = np.cumsum([0] + [int(np.prod(s)) for s in shapes])
+    flat = {key: np.zeros(offsets[-1], f32) for key in ("p", "g", "M", "V", "tmp")}
+
+    def views(buf):
+        return [buf[offsets[i]:offsets[i + 1]].reshape(s) for i, s in enumerate(shapes)]
+    params, grads = views(flat["p"]), views(flat["g"])
+    W, b, dW, db = params[0::2], params[1::2], grads[0::2], grads[1::2]
+    for (n_in, _), w in zip(layers, W):
+        w[...] = rng.standard_normal(w.shape, dtype=f32) * f32(np.sqrt(2.0 / n_in))
+
+    def buffers(m):
+        Z = [np.empty((m, n_out), f32) for _, n_out in layers]
+        return {"Z": Z, "A": [np.empty_like(z) for z in Z[:-1]], "dZ": [np.empty_like(z) for z in Z],
+                "zero": [np.zeros_like(z) for z in Z[:-1]], "mask": [np.empty(z.shape, bool) for z in Z[:-1]],
+                "rows": np.arange(m), "max": np.empty((m, 1), f32),
+                "sum": np.empty((m, 1), f32)}
+    by_size = {}
+    b1, b2, lr, eps = 0.9, 0.999, LR, 1e-8
+    state = {"t": 0}
+
+    def step(order):
+        m = len(order)
+        buf = by_size.get(m) or by_size.setdefault(m, buffers(m))
+        Z, A, dZ, zero, mask = buf["Z"], buf["A"], buf["dZ"], buf["zero"], buf["mask"]
+        xb, yb = X[order], y[order]   # faster than np.take(..., out=) into a buffer here
+        inputs = [xb] + A
+        for i in range(len(layers)):
+            np.matmul(inputs[i], W[i], out=Z[i])
+            Z[i] += b[i]
+            if i < len(A):
+                np.maximum(Z[i], zero[i], out=A[i])
+        scores, d = Z[-1], dZ[-1]
+        np.max(scores, axis=1, keepdims=True, out=buf["max"])
+        np.subtract(scores, buf["max"], out=d)
+        np.exp(d, out=d)
+        np.sum(d, axis=1, keepdims=True, out=buf["sum"])
+        loss = float(np.log(buf["sum"]).sum() - (scores[buf["rows"], yb] - buf["max"][:, 0]).sum()) / m
+        d /= buf["sum"]
+        d[buf["rows"], yb] -= 1.0
+        d *= f32(1.0 / m)
+        for i in reversed(range(len(layers))):
+            np.matmul(inputs[i].T, dZ[i], out=dW[i])
+            np.sum(dZ[i], axis=0, out=db[i])
+            if i:
+                np.matmul(dZ[i], W[i].T, out=dZ[i - 1])
+                np.greater(Z[i - 1], 0, out=mask[i - 1])
+                np.multiply(dZ[i - 1], mask[i - 1], out=dZ[i - 1])
+        state["t"] += 1
+        t = state["t"]
+        c = math.sqrt((1.0 - b2) / (1.0 - b2 ** t))
+        p, g, M, V, tmp = (flat[k] for k in ("p", "g", "M", "V", "tmp"))
+        M *= b1
+        M += g
+        np.multiply(g, g, out=tmp)
+        V *= b2
+        V += tmp
+        np.sqrt(V, out=tmp)
+        tmp += eps / c
+        np.divide(M, tmp, out=tmp)
+        tmp *= lr * (1.0 - b1) / ((1.0 - b1 ** t) * c)
+        p -= tmp
+        return loss
+
+    def run(epoch):
+        order = np.random.default_rng(epoch).permutation(len(X))
+        start = clock()
+        for i in range(0, len(X), BATCH):
+            step(order[i:i + BATCH])
+        return clock() - start
+    return run
 
 
 def torch_epoch(X, y, threads):
@@ -211,7 +321,7 @@ def torch_epoch(X, y, threads):
 
     def run(epoch):
         order = torch.from_numpy(np.random.default_rng(epoch).permutation(len(X)))
-        start = time.perf_counter()
+        start = clock()
         total, correct = 0.0, 0
         for i in range(0, len(X), BATCH):  # the same bookkeeping as mlp_lab's fit
             idx = order[i:i + BATCH]
@@ -223,7 +333,7 @@ def torch_epoch(X, y, threads):
             optimizer.step()
             total += loss.item() * len(idx)
             correct += int((scores.argmax(dim=1) == yb).sum())
-        return time.perf_counter() - start
+        return clock() - start
     return run
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,10 +24,14 @@ def execute(path: Path, timeout: int = 600) -> float:
     from nbclient import NotebookClient
     from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
+    from .ipc_kernel import ipc_kernel_manager
+
     nb = read_notebook(path)
     start = time.perf_counter()
-    NotebookClient(nb, kernel_name="python3", timeout=timeout, record_timing=False,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    with tempfile.TemporaryDirectory(prefix="mlp-lab-execute-") as sockets:  # ipc sockets: no TCP port, no warning
+        NotebookClient(nb, kernel_name="python3", timeout=timeout, record_timing=False,
+                       kernel_manager_class=ipc_kernel_manager(f"{sockets}/kernel"),
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
     seconds = time.perf_counter() - start
     nb, _ = CoalesceStreamsPreprocessor().preprocess(nb, {})
     for cell in nb.cells:

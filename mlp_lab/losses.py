@@ -70,7 +70,7 @@ def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray):
     e = np.exp(shifted)
     sums = e.sum(axis=1, keepdims=True)
     rows = np.arange(n)
-    loss = float(np.sum(np.log(sums[:, 0]) - shifted[rows, y]) / n)
+    loss = float((np.log(sums[:, 0]) - shifted[rows, y]).sum() / n)
     dZ = e
     dZ /= sums
     dZ[rows, y] -= 1.0

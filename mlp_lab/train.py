@@ -84,7 +84,7 @@ def fit(model, X, y, optimizer, loss=softmax_cross_entropy, epochs: int = 10, ba
             model.backward(dscores, need_dx=False)
             optimizer.step()
             total += batch_loss * len(Xb)
-            correct += int(np.sum(model.labels(scores) == true_labels(yb)))
+            correct += np.count_nonzero(model.labels(scores) == true_labels(yb))
         history["seconds"].append(time.perf_counter() - start)
         history["loss"].append(total / len(X) + model.penalty())
         history["acc"].append(correct / len(X))

@@ -1,8 +1,9 @@
-"""Start an IPython kernel under resource limits: ``python -m checks.grading.limited_kernel
+"""Start an IPython kernel under resource limits: ``python -I checks/grading/limited_kernel.py
 --memory-mb M --cpu-seconds C --file-mb F --processes P [--uid U] -f CONNECTION_FILE``.
 
-The grader's kernelspec runs this module inside the sandbox (``sandbox.py``), before any learner
-code. It sets every limit with the hard value equal to the soft one, so the kernel cannot raise
+The grader's kernelspec runs this file inside the sandbox (``sandbox.py``), before any learner
+code. It imports nothing but the standard library (run as a file, not with -m, so that the package
+``checks`` is not imported first). It sets every limit with the hard value equal to the soft one, so the kernel cannot raise
 them again: address space (a memory bomb ends in MemoryError or a dead kernel), CPU time
 (SIGXCPU), file size, number of processes (and threads) of the kernel's user, open files, and no
 core dumps. With ``--uid`` (the grader runs as root) it reads the connection file while still

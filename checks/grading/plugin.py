@@ -23,8 +23,8 @@ import struct
 import threading
 
 import pytest
-from jupyter_client.manager import KernelManager
 
+from ..ipc_kernel import ipc_kernel_manager
 from . import protocol
 from .evaluator import ENV
 
@@ -167,17 +167,6 @@ def _read_seed() -> int:
         return int(pipe.read().strip())
 
 
-def _ipc_kernel_manager(prefix: str):
-    """A KernelManager class for nbval whose kernels listen on ZMQ ipc sockets at ``prefix``, with
-    the connection file beside them (the folder the sandbox mounts)."""
-
-    class IpcKernelManager(KernelManager):
-        def __init__(self, **kwargs):
-            super().__init__(transport="ipc", ip=prefix, connection_file=f"{prefix}-connection.json", **kwargs)
-
-    return IpcKernelManager
-
-
 def pytest_configure(config):
     global _judge, _cell_limit
     if not config.getoption("--mlp-grading-record"):
@@ -191,7 +180,7 @@ def pytest_configure(config):
     if ipc:
         import nbval.kernel
 
-        nbval.kernel.KernelManager = _ipc_kernel_manager(ipc)
+        nbval.kernel.KernelManager = ipc_kernel_manager(ipc)
     _cell_limit = config.getoption("--mlp-grading-cell-limit")
     _judge = Judge(_read_seed(), config.getoption("--mlp-grading-call-timeout"),
                    config.getoption("--mlp-grading-socket"), config.getoption("--mlp-grading-kernel-uid"))

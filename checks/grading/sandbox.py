@@ -20,7 +20,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from . import font_cache
+
 HOME = "/home/learner"               # the kernel's home and working folder (a fresh tmpfs)
+MPLCONFIGDIR = f"{HOME}/.config/matplotlib"
 JUDGE_DIR = "/run/mlp-lab-judge"     # where the judge's socket folder appears inside
 _TOP_LEVEL = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/usr", "/etc")
 
@@ -68,7 +71,7 @@ def linked_paths() -> list:
 def kernel_env(judge_socket: str) -> dict:
     """The whole environment of the kernel (nothing else of the grader's leaks in)."""
     env = {"HOME": HOME, "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin", "LANG": "C.UTF-8",
-           "MPLBACKEND": "Agg", "MPLCONFIGDIR": f"{HOME}/.config/matplotlib", "PYTHONDONTWRITEBYTECODE": "1",
+           "MPLBACKEND": "Agg", "MPLCONFIGDIR": MPLCONFIGDIR, "PYTHONDONTWRITEBYTECODE": "1",
            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
            "MLP_LAB_GRADER": judge_socket,
            # The kernel imports the very checks and mlp_lab the grader runs (and mounts), not another
@@ -109,6 +112,13 @@ def bwrap_command(*, runtime_dir: Path, judge_dir: Path, judge_socket_name: str,
     binds += [("--ro-bind", real, link) for real, link in linked_paths()]
     binds += [("--bind", Path(runtime_dir), Path(runtime_dir)), ("--ro-bind", Path(judge_dir), Path(JUDGE_DIR))]
     made = {Path("/"), Path("/tmp"), Path(HOME)}
+    fonts = font_cache.font_list()
+    if fonts is not None:
+        # matplotlib's folder must stay writable by the kernel's user: only the font list is read-only.
+        for folder in (Path(MPLCONFIGDIR).parent, Path(MPLCONFIGDIR)):
+            made.add(folder)
+            argv += ["--perms", "1777", "--dir", str(folder)]
+        binds.append(("--ro-bind", fonts, Path(MPLCONFIGDIR) / fonts.name))
     for how, source, target in binds:
         # bwrap would create missing parents as 0700, which the kernel's user could not cross.
         for parent in reversed(target.parents):
