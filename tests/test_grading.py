@@ -348,7 +348,11 @@ def _fingerprint(roots, skip: Path) -> dict:
 
 
 def _leftover_processes() -> list:
-    """Processes of the sandboxes' unprivileged users, or carrying the attacks' mark."""
+    """Processes of the sandboxes' unprivileged users, or carrying the attacks' mark, once the grader
+    has exited. A kernel-uid process still inside a live sandbox (a ``bwrap`` among its ancestors)
+    belongs to another grader running on this machine: ours end with their sandboxes
+    (``--die-with-parent``), so a leftover of this batch is one outside any sandbox, or one running
+    this environment's Python."""
     from checks.grading.notebook_run import KernelUids
 
     left = []
@@ -361,9 +365,28 @@ def _leftover_processes() -> list:
                 cmdline = f.read()
         except OSError:
             continue
-        if KernelUids.FIRST <= uid < KernelUids.FIRST + KernelUids.COUNT or MARK.encode() in cmdline:
+        kernel_uid = KernelUids.FIRST <= uid < KernelUids.FIRST + KernelUids.COUNT
+        ours = sys.prefix.encode() in cmdline or not _inside_a_live_sandbox(int(entry.name))
+        if (kernel_uid and ours) or MARK.encode() in cmdline:
             left.append((int(entry.name), uid, cmdline[:200]))
     return left
+
+
+def _inside_a_live_sandbox(pid: int) -> bool:
+    """Whether a ``bwrap`` process is among ``pid``'s ancestors."""
+    while pid > 1:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            return False
+        pid = int(stat.rsplit(")", 1)[1].split()[1])   # the parent's pid (after the command's name)
+        try:
+            if Path(f"/proc/{pid}/comm").read_text().strip() == "bwrap":
+                return True
+        except OSError:
+            return False
+    return False
 
 
 @pytest.fixture(scope="module")
