@@ -93,7 +93,7 @@ def judge_exercise(name: str, caller, seed: int | None = None) -> str:
                    problem=str(exc), hint="does your function call itself?") from None
     except Exception as exc:  # noqa: BLE001 - bizarre learner output must still end in a verdict
         raise fail(name, "wrong_type", "the checker could not make sense of what your function returned",
-                   problem=f"{type(exc).__name__}: {exc}",
+                   problem=f"{type(exc).__name__}: {exc}", details={"checker_error": type(exc).__name__},
                    hint=f"return exactly what the exercise asks for: {exercise.signature}") from None
     return PASS_LINE.format(name=name)
 

@@ -2,8 +2,9 @@
 
 ``score_stages`` runs the judge, and while it fails, runs it again (same seed, so the same cases)
 with the stages already failed waived (``checks.stages.waiving``), until it passes or can go no
-further: a ``form`` failure (nothing after it can be judged), or a failure of a stage already
-waived (a check the judge cannot step over). Every run that goes on adds a failed stage other
+further: a ``form`` failure (nothing after it can be judged), a failure of a stage already waived
+(a check the judge cannot step over), or the judge itself stumbling over what it was given past a
+waived failure (``checker_error``: not held against ``form``). Every run that goes on adds a failed stage other
 than ``form``, so there are at most ``len(STAGES)`` runs. The first run's failure is the one the
 learner reads, exactly as without a rubric.
 """
@@ -41,6 +42,8 @@ def score_stages(name: str, caller, seed: int | None = None) -> StageScore:
                 judge_exercise(name, caller, seed)
         except CheckFailure as failure:
             first = first or failure
+            if failed and "checker_error" in failure.details:
+                return StageScore(first, _statuses(failed, complete=False), list(failed)[-1])
             stuck = failure.stage == "form" or failure.stage in failed
             failed.setdefault(failure.stage, failure)
             if stuck:
