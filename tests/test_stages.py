@@ -3,6 +3,7 @@ several seeds, rubrics validated, and the points a report gives for them."""
 
 from __future__ import annotations
 
+import nbformat
 import numpy as np
 import pytest
 from nbformat.v4 import new_code_cell
@@ -193,3 +194,15 @@ def test_a_judge_stumbling_past_a_waived_failure_does_not_cost_form(monkeypatch)
     score = score_stages("sigmoid", LocalCaller({"impl": lambda z: -z}))
     assert score.stages == stages(N, N, N, F) and score.stopped_by == "values"
     assert score.first.mistake == "wrong_value"
+
+
+def test_the_grader_refuses_solutions_with_a_bad_rubric(tmp_path):
+    cell = check("f", points=4)
+    cell.metadata["mlp_lab"]["rubric"] = {"values": 3}
+    path = tmp_path / "09_x.ipynb"
+    nbformat.write(executed([new_code_cell(SETUP), exercise("f", SIGMOID), cell]), str(path))
+    with pytest.raises(SystemExit, match="the check cell of 'f': 'rubric' points add up to 3 but"):
+        Chapter.load(path)
+    cell.metadata["mlp_lab"]["rubric"] = {"values": 3, "form": 1}
+    nbformat.write(executed([new_code_cell(SETUP), exercise("f", SIGMOID), cell]), str(path))
+    assert Chapter.load(path).rubrics == {"f": {"values": 3, "form": 1}}
