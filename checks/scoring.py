@@ -4,9 +4,9 @@
 with the stages already failed waived (``checks.stages.waiving``), until it passes or can go no
 further: a ``form`` failure (nothing after it can be judged), a failure of a stage already waived
 (a check the judge cannot step over), or the judge itself stumbling over what it was given past a
-waived failure (``checker_error``: not held against ``form``). Every run that goes on adds a failed stage other
-than ``form``, so there are at most ``len(STAGES)`` runs. The first run's failure is the one the
-learner reads, exactly as without a rubric.
+waived failure (``checker_error`` in the failure's details: not held against ``form``). Every run
+that goes on adds a failed stage other than ``form``, so there are at most ``len(STAGES)`` runs.
+The first run's failure is the one the learner reads, exactly as without a rubric.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class StageScore:
 def score_stages(name: str, caller, seed: int | None = None) -> StageScore:
     """Judge exercise ``name`` through ``caller`` stage by stage (JudgeUnavailable and a broken caller
     propagate, as from ``judge_exercise``)."""
-    failed: dict[str, CheckFailure] = {}
+    failed: list[str] = []
     first = None
     while True:
         try:
@@ -43,15 +43,14 @@ def score_stages(name: str, caller, seed: int | None = None) -> StageScore:
         except CheckFailure as failure:
             first = first or failure
             if failed and "checker_error" in failure.details:
-                return StageScore(first, _statuses(failed, complete=False), list(failed)[-1])
-            stuck = failure.stage == "form" or failure.stage in failed
-            failed.setdefault(failure.stage, failure)
-            if stuck:
-                return StageScore(first, _statuses(failed, complete=False), failure.stage)
-            continue
-        return StageScore(first, _statuses(failed, complete=True))
+                return StageScore(first, _statuses(failed, complete=False), failed[-1])
+            if failure.stage == "form" or failure.stage in failed:
+                return StageScore(first, _statuses(failed + [failure.stage], complete=False), failure.stage)
+            failed.append(failure.stage)
+        else:
+            return StageScore(first, _statuses(failed, complete=True))
 
 
-def _statuses(failed: dict, complete: bool) -> dict:
+def _statuses(failed: list, complete: bool) -> dict:
     rest = PASSED if complete else NOT_JUDGED
     return {stage: FAILED if stage in failed else rest for stage in STAGES}
