@@ -77,7 +77,7 @@ def test_feedback_lists_every_stage_and_says_why_stages_were_not_judged(graded):
     assert partial["mistake"] == "overflow"
     assert partial["feedback"].startswith("✘ sigmoid: NumPy warned about overflow")
     lines = partial["feedback"].split("Points by stage:\n")[1].splitlines()
-    assert lines == [f"- {stage} ({STAGES[stage]}): {status}, {int(status == 'passed')}/1"
+    assert lines == [f"- {stage} {int(status == 'passed')}/1, {status}: {STAGES[stage]}"
                      for stage, status in EXPECTED["partial"][1].items()]
     zero = sigmoid_result(graded, "zero")
     assert zero["mistake"] == "wrong_shape"

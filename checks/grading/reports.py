@@ -71,7 +71,7 @@ def _with_stages(result: dict, rubric: dict | None, statuses: dict, stopped_by: 
         return {**result, "stages": []}
     rows = [{"stage": stage, "points": rubric.get(stage, 0) if statuses.get(stage) == PASSED else 0,
              "max_points": rubric.get(stage, 0), "status": statuses.get(stage, NOT_JUDGED)} for stage in STAGES]
-    lines = [f"- {r['stage']} ({STAGES[r['stage']]}): {r['status']}, {r['points']}/{r['max_points']}" for r in rows]
+    lines = [f"- {r['stage']} {r['points']}/{r['max_points']}, {r['status']}: {STAGES[r['stage']]}" for r in rows]
     if stopped_by is not None and any(r["status"] == NOT_JUDGED for r in rows):
         lines.append(f"Stages not judged score 0: the {stopped_by} failure kept the checks after it from running.")
     feedback = result["feedback"] + "\n\nPoints by stage:\n" + "\n".join(lines)
