@@ -4,13 +4,16 @@ The mini course of ``test_grading`` with a rubric on sigmoid (4 points: one per 
 with right answers gets every point, one whose sigmoid is right except on extreme inputs loses the
 stability point only, one whose sigmoid returns the wrong shape gets nothing (form failed, the other
 stages not judged). Every report lists each stage with its points; the learner still reads the first
-failure in the check cell, as without a rubric.
+failure in the check cell, as without a rubric. ``mlp-lab check`` shows the partial points too.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
+import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -18,7 +21,7 @@ import pytest
 from checks.stages import STAGES
 
 from test_grading import chapter, with_body
-from test_shards import grade
+from test_shards import ROOT, grade
 
 RUBRIC = {"form": 1, "stability": 1, "inputs": 1, "values": 1}
 NAIVE = "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))"            # overflows on extreme z only
@@ -102,3 +105,21 @@ def test_gradescope_and_gradebook_carry_the_partial_points(graded):
     rows = {r["learner"]: r for r in csv.DictReader(open(graded / "gradebook.csv"))}
     assert {learner: rows[learner]["sigmoid"] for learner in EXPECTED} == {"full": "4", "partial": "3", "zero": "0"}
     assert {learner: rows[learner]["total"] for learner in EXPECTED} == {"full": "7", "partial": "6", "zero": "3"}
+
+
+def test_mlp_lab_check_shows_the_partial_points_of_a_rubric(tmp_path):
+    """The learner's own table: chapter 02's sigmoid (stability 1, inputs 1, values 2) written the
+    textbook way overflows on extreme input only, so it earns 3 of its 4 points there too."""
+    nb = nbformat.read(str(ROOT / "chapters" / "02_sigmoid.ipynb"), as_version=4)
+    for cell in nb.cells:
+        meta = cell.metadata.get("mlp_lab", {})
+        if meta.get("kind") == "solution" and meta["exercise"] == "sigmoid":
+            cell.source = NAIVE
+    path = tmp_path / "02_sigmoid.ipynb"
+    nbformat.write(nb, str(path))
+    proc = subprocess.run([sys.executable, "-m", "checks.mine", str(path)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert re.search(r"^  sigmoid\s+3/4  failed$", proc.stdout, re.M), proc.stdout
+    assert "0 of 2 checks passed, 3 of 5 points" in proc.stdout
+    assert "sigmoid: CheckFailure: ✘ sigmoid: NumPy warned about overflow on extreme input" in proc.stdout
