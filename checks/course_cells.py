@@ -2,7 +2,8 @@
 
 ``{"mlp_lab": {"exercise": name, "kind": "solution", "hint": one_line}}`` marks an exercise cell
 (solution between ``### BEGIN SOLUTION`` and ``### END SOLUTION``) and
-``{"mlp_lab": {"exercise": name, "kind": "check", "points": int}}`` marks its check cell.
+``{"mlp_lab": {"exercise": name, "kind": "check", "points": int}}`` marks its check cell, which may
+split its points over the stages of the verdict with ``"rubric": {stage: int}`` (``checks.stages``).
 An exercise that cannot be judged on arrays alone carries ``"checked": false`` and has no check cell.
 """
 
@@ -14,6 +15,7 @@ from nbformat import NotebookNode
 
 from checks.notebook_file import NotebookError
 from checks.solution_stubs import BEGIN, END, stub_solutions
+from checks.stages import rubric_problems
 
 KINDS = ("solution", "check")
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")
@@ -76,6 +78,8 @@ def cell_problems(nb: NotebookNode, solutions: bool = True) -> tuple[dict, dict,
             points = meta.get("points")
             if isinstance(points, bool) or not isinstance(points, int) or points < 1:
                 problems.append(f"{label}: check cell needs integer 'points' >= 1, got {points!r}")
+            if "rubric" in meta:
+                problems += [f"{label}: {problem}" for problem in rubric_problems(meta["rubric"], points)]
             if has_markers:
                 problems.append(f"{label}: check cell must not contain solution markers")
     for name in checks:

@@ -5,25 +5,32 @@ from __future__ import annotations
 import numpy as np
 
 from .mistakes import MISTAKES
+from .stages import STAGES, stage_of
 
 _RED, _RESET = "\x1b[1;31m", "\x1b[0m"   # ANSI bold red, as IPython colours its own tracebacks
 
 
 class CheckFailure(AssertionError):
-    """A failed check: ``.exercise``, ``.mistake`` (a key of ``MISTAKES``) and a message for a person.
+    """A failed check: ``.exercise``, ``.mistake`` (a key of ``MISTAKES``), ``.stage`` (a key of
+    ``STAGES``, by default ``stage_of(mistake)``) and a message for a person.
 
     The message's first line is ``✘ <exercise>: <summary>``. ``details`` holds a few JSON-able
     facts (which output, where) for graders and tests.
     """
 
-    def __init__(self, exercise: str, mistake: str, message: str, details: dict | None = None):
+    def __init__(self, exercise: str, mistake: str, message: str, details: dict | None = None,
+                 stage: str | None = None):
         if mistake not in MISTAKES:
             raise ValueError(f"unknown mistake category {mistake!r}; use one of {sorted(MISTAKES)}")
+        stage = stage_of(mistake) if stage is None else stage
+        if stage not in STAGES:
+            raise ValueError(f"unknown stage {stage!r}; use one of {list(STAGES)}")
         super().__init__(message)
         self.exercise = str(exercise)
         self.mistake = mistake
         self.message = str(message)
         self.details = dict(details or {})
+        self.stage = stage
 
     def __str__(self) -> str:
         return self.message
@@ -38,13 +45,13 @@ class CheckFailure(AssertionError):
         return [f"{_RED}{first}{_RESET}", *rest]
 
     def __reduce__(self):
-        return (CheckFailure, (self.exercise, self.mistake, self.message, self.details))
+        return (CheckFailure, (self.exercise, self.mistake, self.message, self.details, self.stage))
 
     def to_dict(self) -> dict:
         """``{"data": JSON-able dict, "arrays": {}}`` (the same layout as ``Outcome.to_dict``)."""
         details = {str(k): _plain(v) for k, v in self.details.items()}
-        return {"data": {"exercise": self.exercise, "mistake": self.mistake, "message": self.message,
-                         "details": details}, "arrays": {}}
+        return {"data": {"exercise": self.exercise, "mistake": self.mistake, "stage": self.stage,
+                         "message": self.message, "details": details}, "arrays": {}}
 
     @classmethod
     def from_dict(cls, d: dict) -> "CheckFailure":
@@ -58,7 +65,10 @@ class CheckFailure(AssertionError):
         details = data.get("details") or {}
         if not isinstance(details, dict):
             raise ValueError("CheckFailure.from_dict: 'details' must be a dict")
-        return cls(data["exercise"], data["mistake"], data["message"], details)
+        stage = data.get("stage")
+        if stage is not None and stage not in STAGES:
+            raise ValueError(f"CheckFailure.from_dict: unknown stage {stage!r}")
+        return cls(data["exercise"], data["mistake"], data["message"], details, stage)
 
 
 def _plain(v):

@@ -26,6 +26,7 @@ import pytest
 
 from checks.course_cells import course_meta, find_cells, is_not_implemented
 from checks.notebook_file import NotebookError, read_notebook
+from checks.runner import STAGES_ENV
 
 REPORT_ENV = "MLP_LAB_MINE_REPORT"
 _records: list[dict] = []
@@ -87,7 +88,10 @@ def _last(text: str) -> str:
 
 
 def table(path: Path, nb, records: list[dict]) -> tuple[list[str], int, int, int, int]:
-    """Lines describing one notebook, and (checks passed, checks, points earned, points)."""
+    """Lines describing one notebook, and (checks passed, checks, points earned, points).
+
+    A failed check with a rubric whose record has its ``stages`` earns the points of the stages that
+    passed (shown as e.g. ``3/4`` in the points column)."""
     exercises, checks = find_cells(nb, str(path), solutions=False)
     by_exercise = {r["meta"].get("exercise"): r for r in records if r["meta"].get("kind") == "check"}
     width = max([len("exercise")] + [len(name) for name in checks])
@@ -97,13 +101,20 @@ def table(path: Path, nb, records: list[dict]) -> tuple[list[str], int, int, int
     for name, cell in checks.items():
         points = course_meta(cell)["points"]
         total += points
-        what, why = verdict(by_exercise.get(name))
+        record = by_exercise.get(name)
+        what, why = verdict(record)
+        shown = str(points)
         if what == "passed":
             passed += 1
             earned += points
         elif what != "not implemented":
             reasons.append(f"    {name}: {why}")
-        lines.append(f"  {name:<{width}}  {points:>6}  {what}")
+        rubric = course_meta(cell).get("rubric")
+        if what == "failed" and rubric and record.get("stages"):
+            partial = sum(p for stage, p in rubric.items() if record["stages"].get(stage) == "passed")
+            earned += partial
+            shown = f"{partial}/{points}"
+        lines.append(f"  {name:<{width}}  {shown:>6}  {what}")
     others = [r for r in records if r["outcome"] == "failed" and r["meta"].get("kind") != "check"]
     lines.append(f"  {passed} of {len(checks)} checks passed, {earned} of {total} points")
     unchecked = [name for name, cell in exercises.items() if name not in checks]
@@ -120,17 +131,25 @@ def table(path: Path, nb, records: list[dict]) -> tuple[list[str], int, int, int
 
 # ----------------------------------------------------------------------------- command line
 
-def run(paths: list[Path], timeout: float, verbose: bool) -> tuple[int, list[dict], str]:
-    """Run ``paths`` under pytest --nbval-lax in a subprocess; (pytest status, records, its output)."""
+def run(paths: list[Path], timeout: float, verbose: bool, rubrics=()) -> tuple[int, list[dict], str]:
+    """Run ``paths`` under pytest --nbval-lax in a subprocess; (pytest status, records, its output).
+
+    rubrics: the exercises with a rubric; a failed check of one has its ``stages`` in its record."""
     with tempfile.TemporaryDirectory(prefix="mlp_lab_mine_") as tmp:
-        report = Path(tmp) / "report.json"
-        env = dict(os.environ, **{REPORT_ENV: str(report)})
+        report, stages = Path(tmp) / "report.json", Path(tmp) / "stages.jsonl"
+        wanted = json.dumps({"file": str(stages), "exercises": sorted(rubrics)})
+        env = dict(os.environ, **{REPORT_ENV: str(report), STAGES_ENV: wanted})
         env.setdefault("MPLBACKEND", "Agg")
         cmd = [sys.executable, "-m", "pytest", *map(str, paths), "-p", "checks.mine", "-p", "checks.run_all",
                "--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout", str(timeout), "-p", "no:cacheprovider",
                "-q", "-o", "addopts=", "-o", "testpaths="]
         proc = subprocess.run(cmd, env=env, capture_output=not verbose, text=True)
         records = json.loads(report.read_text(encoding="utf-8")) if report.is_file() else []
+        notes = stages.read_text(encoding="utf-8").splitlines() if stages.is_file() else []
+    for note in map(json.loads, notes):
+        for record in records:
+            if record["meta"].get("kind") == "check" and record["meta"].get("exercise") == note["exercise"]:
+                record["stages"] = note["stages"]
     return proc.returncode, records, (proc.stdout or "") + (proc.stderr or "")
 
 
@@ -144,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true",
                         help="exit status 1 unless every check passed (for scripts and CI)")
     args = parser.parse_args(argv)
-    notebooks = []
+    notebooks, rubrics = [], []
     for path in args.notebooks:
         if path.suffix != ".ipynb":
             print(f"error: {path} is not a notebook (.ipynb); pass e.g. chapters/02_sigmoid.ipynb",
@@ -161,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr)
             return 2
         notebooks.append((path, nb))
-    status, records, output = run([p for p, _ in notebooks], args.timeout, args.verbose)
+        rubrics += [name for name, cell in checks.items() if course_meta(cell).get("rubric")]
+    status, records, output = run([p for p, _ in notebooks], args.timeout, args.verbose, rubrics)
     if not records:
         print(output, file=sys.stderr)
         print(f"error: pytest could not run the notebook(s) (exit status {status}); see its output above",

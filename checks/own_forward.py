@@ -78,7 +78,7 @@ def consult_forward(failure: CheckFailure, status: ForwardStatus, evidence=None)
                    if agrees else "")
                 + f"fix {status.role} first (run its check), then come back to this one.")
         message = f"✘ {failure.exercise}: your {status.role} is wrong, fix it first; here {summary}\n{rest}{note}"
-        return CheckFailure(failure.exercise, failure.mistake, message, failure.details)
+        return CheckFailure(failure.exercise, failure.mistake, message, failure.details, failure.stage)
     if failure.mistake == "wrong_value":
         lines = failure.message.split("\n")
         tested = next((ln.split(": ", 1)[1] for ln in lines if ln.startswith("What was tested: ")), "")

@@ -6,6 +6,7 @@ the environment variable ``MLP_LAB_CHECK_SEED`` changes the cases (graders use a
 
 from __future__ import annotations
 
+import json
 import os
 import warnings
 
@@ -18,6 +19,7 @@ from .verdict import fail
 
 SEED_ENV = "MLP_LAB_CHECK_SEED"
 GRADER_ENV = "MLP_LAB_GRADER"   # set by the grader (checks.grading): judging happens there
+STAGES_ENV = "MLP_LAB_STAGES"   # set by `mlp-lab check`: {"file": ..., "exercises": [those with a rubric]}
 
 
 class JudgeUnavailable(RuntimeError):
@@ -93,7 +95,7 @@ def judge_exercise(name: str, caller, seed: int | None = None) -> str:
                    problem=str(exc), hint="does your function call itself?") from None
     except Exception as exc:  # noqa: BLE001 - bizarre learner output must still end in a verdict
         raise fail(name, "wrong_type", "the checker could not make sense of what your function returned",
-                   problem=f"{type(exc).__name__}: {exc}",
+                   problem=f"{type(exc).__name__}: {exc}", details={"checker_error": type(exc).__name__},
                    hint=f"return exactly what the exercise asks for: {exercise.signature}") from None
     return PASS_LINE.format(name=name)
 
@@ -103,12 +105,29 @@ def run_check(name: str, functions: dict, seed: int | None = None) -> None:
 
     Raises ``CheckFailure`` (an AssertionError) naming the likely mistake; a notebook shows its
     message only, and its frames stay on it for ``%debug``. Under the grader
-    (``MLP_LAB_GRADER`` set) the judging happens in the grader's process instead.
+    (``MLP_LAB_GRADER`` set) the judging happens in the grader's process instead. Under
+    ``mlp-lab check`` (``MLP_LAB_STAGES`` set) a failed exercise with a rubric also has its stages noted.
     """
     if os.environ.get(GRADER_ENV):
         from .grading.evaluator import serve
 
         serve(name, functions)
         return None
-    print(judge_exercise(name, LocalCaller(functions), resolve_seed(seed)))
+    try:
+        print(judge_exercise(name, LocalCaller(functions), resolve_seed(seed)))
+    except CheckFailure:
+        if os.environ.get(STAGES_ENV):
+            _note_stages(name, functions, resolve_seed(seed), json.loads(os.environ[STAGES_ENV]))
+        raise
     return None
+
+
+def _note_stages(name: str, functions: dict, seed: int | None, wanted: dict) -> None:
+    """If ``name`` is among ``wanted["exercises"]``, append ``{"exercise": name, "stages": {stage: status}}``
+    to the file ``wanted["file"]`` (one JSON line per failed check): ``mlp-lab check`` shows its partial points."""
+    from .scoring import score_stages
+
+    if name in wanted["exercises"]:
+        score = score_stages(name, LocalCaller(functions), seed)
+        with open(wanted["file"], "a", encoding="utf-8") as f:
+            f.write(json.dumps({"exercise": name, "stages": score.stages}) + "\n")

@@ -2,7 +2,9 @@
 
 Order for every case: callable -> raised -> type/arity -> shape -> dtype -> finite ->
 overflow warnings -> input mutated -> values (sign, scale, axis, known slips) -> wrong_value.
-Every helper either returns the usable value or raises ``CheckFailure``.
+Every helper either returns the usable value or raises ``CheckFailure``. The ``check_*`` helpers
+raise through ``reject``, so a failure of a stage that is being waived (``checks.stages``) lets the
+judge go on to its next check; the helpers that return a value always raise.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import numpy as np
 from .calling import Opaque, Outcome
 from .failure import CheckFailure
 from .mistakes import describe
+from .stages import reject, stage_of
 
 RTOL = 1e-7
 ATOL_REL = 1e-9       # absolute slack, relative to the largest expected magnitude (rounding of formulas)
@@ -41,8 +44,12 @@ def shapes_text(**arrays) -> str:
 
 
 def fail(exercise: str, mistake: str, summary: str, *, tested: str = "", problem: str = "",
-         hint: str = "", details: dict | None = None) -> CheckFailure:
-    """Build the CheckFailure a person reads: summary, what was tested, what went wrong, mistake, hint."""
+         hint: str = "", details: dict | None = None, layout: bool = False, extreme: bool = False) -> CheckFailure:
+    """Build the CheckFailure a person reads: summary, what was tested, what went wrong, mistake, hint.
+
+    layout / extreme: the failure is about an output's shape / about values on extreme input; both
+    decide its stage (``checks.stages.stage_of``), never the message.
+    """
     lines = [f"✘ {exercise}: {summary}"]
     if tested:
         lines.append(f"What was tested: {tested}")
@@ -51,7 +58,7 @@ def fail(exercise: str, mistake: str, summary: str, *, tested: str = "", problem
     lines.append(f"Likely mistake ({mistake}): {describe(mistake)}.")
     if hint:
         lines.append(f"Hint: {hint}")
-    return CheckFailure(exercise, mistake, "\n".join(lines), details)
+    return CheckFailure(exercise, mistake, "\n".join(lines), details, stage_of(mistake, layout, extreme))
 
 
 # --- the function itself ---------------------------------------------------------------------
@@ -133,11 +140,11 @@ def as_scalar(ex: str, name: str, value, tested: str, batch: int | None = None, 
         if batch is not None and arr.shape in ((batch,), (batch, 1)):
             raise fail(ex, "not_summed_over_batch", f"{name} must be one number, not one per example",
                        tested=tested, problem=f"{name} has shape {arr.shape}: one value per example",
-                       hint="average the per-example values over the batch")
+                       hint="average the per-example values over the batch", layout=True)
         if per_entry is not None and arr.shape == tuple(per_entry):
             raise fail(ex, "not_summed_over_batch", f"{name} must be one number, not one per entry",
                        tested=tested, problem=f"{name} has shape {arr.shape}, one value per entry",
-                       hint="add up the terms of all entries")
+                       hint="add up the terms of all entries", layout=True)
         raise fail(ex, "wrong_shape", f"{name} must be one number", tested=tested,
                    problem=f"{name} has shape {arr.shape}", hint="add up (or average) all the terms")
     if arr.dtype.kind != "f" or (arr.dtype != np.float64 and not isinstance(value, float)):
@@ -154,18 +161,18 @@ def check_not_a_total(ex: str, name: str, value, total: float, shape: tuple, tes
         raise fail(ex, "wrong_axis", f"{name} is one number: the sum ran over every axis", tested=tested,
                    problem=f"{name} = {float(value):.6g}, the sum of all entries; expected one value per unit, "
                            f"shape {tuple(shape)}",
-                   hint="sum over the examples only: axis=0", details={"output": name})
+                   hint="sum over the examples only: axis=0", details={"output": name}, layout=True)
 
 
 def check_log_eps(ex: str, name: str, got: float, expected: float, tested: str) -> None:
     """``overflow`` (an unstable formula) when a loss is a little too small, by at most 0.1%: the mark of
     an eps or a clip inside a log. Call it before ``check_values`` on a cross-entropy loss."""
     if not close(got, expected) and 0.0 < expected - got <= 1e-3 * max(1.0, abs(expected)):
-        raise fail(ex, "overflow", f"{name} is slightly too small: an eps or a clip inside the log?", tested=tested,
-                   problem=f"{name}: got {got:.10g}, expected {expected:.10g}",
-                   hint="log(P + eps) and log(clip(P, eps, 1)) change the loss; compute log P from the logits "
-                        "with the stable form instead (log-sum-exp), which never takes log(0)",
-                   details={"output": name})
+        reject(fail(ex, "overflow", f"{name} is slightly too small: an eps or a clip inside the log?", tested=tested,
+                    problem=f"{name}: got {got:.10g}, expected {expected:.10g}",
+                    hint="log(P + eps) and log(clip(P, eps, 1)) change the loss; compute log P from the logits "
+                         "with the stable form instead (log-sum-exp), which never takes log(0)",
+                    details={"output": name}))
 
 
 # --- arrays ------------------------------------------------------------------------------------
@@ -179,15 +186,17 @@ def check_form(ex: str, name: str, got: np.ndarray, shape: tuple, tested: str, *
         if len(shape) == 2 and got.shape == shape[::-1]:
             raise fail(ex, "transposed", f"{name} has the transposed shape", tested=tested, problem=problem,
                        hint="batch first: rows are examples. Write the shapes of each factor next to your "
-                            "formula and make the inner dimensions meet", details={"output": name})
+                            "formula and make the inner dimensions meet", details={"output": name}, layout=True)
         if batch is not None and got.shape == (batch,) + shape:
             raise fail(ex, "not_summed_over_batch", f"{name} is not summed over the batch", tested=tested,
                        problem=problem + f": one row per example (N = {batch})",
-                       hint=f"{name} must add up the contributions of all N examples", details={"output": name})
+                       hint=f"{name} must add up the contributions of all N examples", details={"output": name},
+                       layout=True)
         if batch is not None and len(shape) == 1 and got.shape == (batch,) and batch != shape[0]:
             raise fail(ex, "wrong_axis", f"{name} was summed over the wrong axis", tested=tested,
                        problem=problem + ": one value per example instead of one per unit",
-                       hint="think about which axis indexes the examples (axis 0)", details={"output": name})
+                       hint="think about which axis indexes the examples (axis 0)", details={"output": name},
+                       layout=True)
         if got.size == int(np.prod(shape)):
             raise fail(ex, "wrong_shape", f"{name} has shape {got.shape} instead of {shape}", tested=tested,
                        problem=problem, hint="the numbers may be right but the layout is not: check keepdims "
@@ -203,13 +212,13 @@ def check_form(ex: str, name: str, got: np.ndarray, shape: tuple, tested: str, *
     if bad.any():
         first = tuple(int(i) for i in np.argwhere(bad)[0])
         mistake = "overflow" if extreme else "nan_or_inf"
-        raise fail(ex, mistake, f"{name} contains nan or inf" + (" on extreme input" if extreme else ""),
-                   tested=tested, problem=f"{int(bad.sum())} entr{'y' if bad.sum() == 1 else 'ies'} of {name} "
-                                          f"are not finite, the first at index {first}: {got[first]}",
-                   hint=("a stable formula never exponentiates a large positive number; rewrite it so "
-                         "exp() only sees values <= 0") if extreme else
-                        "look for a division by zero, log(0) or exp of a large number",
-                   details={"output": name})
+        reject(fail(ex, mistake, f"{name} contains nan or inf" + (" on extreme input" if extreme else ""),
+                    tested=tested, problem=f"{int(bad.sum())} entr{'y' if bad.sum() == 1 else 'ies'} of {name} "
+                                           f"are not finite, the first at index {first}: {got[first]}",
+                    hint=("a stable formula never exponentiates a large positive number; rewrite it so "
+                          "exp() only sees values <= 0") if extreme else
+                         "look for a division by zero, log(0) or exp of a large number",
+                    details={"output": name}))
 
 
 def check_warnings(ex: str, out: Outcome, tested: str, extreme: bool) -> None:
@@ -218,11 +227,11 @@ def check_warnings(ex: str, out: Outcome, tested: str, extreme: bool) -> None:
     if extreme:
         bad += [w for w in out.warnings if "invalid value" in w or "divide by zero" in w]
     if bad:
-        raise fail(ex, "overflow", "NumPy warned about overflow" + (" on extreme input" if extreme else ""),
-                   tested=tested, problem=f"the warning was {bad[0]!r} (even if the final values look fine, an "
-                                          f"intermediate result overflowed)",
-                   hint="rewrite the formula so exp() is only applied to numbers <= 0 (for example, branch on "
-                        "the sign, or subtract a maximum first); np.where evaluates both branches")
+        reject(fail(ex, "overflow", "NumPy warned about overflow" + (" on extreme input" if extreme else ""),
+                    tested=tested, problem=f"the warning was {bad[0]!r} (even if the final values look fine, an "
+                                           f"intermediate result overflowed)",
+                    hint="rewrite the formula so exp() is only applied to numbers <= 0 (for example, branch on "
+                         "the sign, or subtract a maximum first); np.where evaluates both branches"))
 
 
 def check_mutation(ex: str, out: Outcome, originals: dict, tested: str, who: str | None = None) -> None:
@@ -232,10 +241,11 @@ def check_mutation(ex: str, out: Outcome, originals: dict, tested: str, who: str
             same = isinstance(after, np.ndarray) and after.shape == before.shape and \
                 np.array_equal(after, before, equal_nan=True)
             if not same:
-                raise fail(ex, "mutates_input", f"{who or ex} changed its input {name}", tested=tested,
-                           problem=f"after the call, {name} was {fmt(after)} instead of {fmt(before)}",
-                           hint="don't write into an input (no `x -= ...`, `x *= ...`, `x[...] = ...`, out=x); "
-                                "compute a new array or work on a .copy()", details={"argument": name})
+                reject(fail(ex, "mutates_input", f"{who or ex} changed its input {name}", tested=tested,
+                            problem=f"after the call, {name} was {fmt(after)} instead of {fmt(before)}",
+                            hint="don't write into an input (no `x -= ...`, `x *= ...`, `x[...] = ...`, out=x); "
+                                 "compute a new array or work on a .copy()", details={"argument": name}))
+                return
 
 
 def _close(got, expected, mask=None, rtol=RTOL, atol_rel=ATOL_REL) -> np.ndarray:
@@ -260,8 +270,12 @@ def check_values(ex: str, name: str, got, expected, tested: str, *, alternatives
     """
     g = np.asarray(got, dtype=np.float64)
     e = np.asarray(expected, dtype=np.float64)
-    if close(g, e, ignore):
-        return
+    if not close(g, e, ignore):
+        reject(_values_failure(ex, name, g, e, tested, alternatives, factors, ignore, hint, scalar, extreme))
+
+
+def _values_failure(ex, name, g, e, tested, alternatives, factors, ignore, hint, scalar, extreme) -> CheckFailure:
+    """The CheckFailure for values ``g`` that differ from the expected ``e`` (see ``check_values``)."""
     keep = np.ones(e.shape, bool) if ignore is None else ~ignore
     worst = _worst(g, e, keep)
     where = "" if scalar else f" at index {worst}"
@@ -272,15 +286,16 @@ def check_values(ex: str, name: str, got, expected, tested: str, *, alternatives
     for mistake, alt, why in alternatives:
         alt = np.asarray(alt, dtype=np.float64)
         if alt.shape == e.shape and close(g, alt, ignore, rtol=LOOSE, atol_rel=LOOSE):
-            raise fail(ex, mistake, f"{name} is wrong: {why}", tested=tested, problem=problem,
-                       hint=hint, details=details)
+            return fail(ex, mistake, f"{name} is wrong: {why}", tested=tested, problem=problem,
+                        hint=hint, details=details, extreme=extreme)
     if e.ndim == 2 and e.shape[0] == e.shape[1] and close(g, e.T, None, LOOSE, LOOSE):
-        raise fail(ex, "transposed", f"{name} holds the transpose of the expected values", tested=tested,
-                   problem=problem, hint=hint or "check the order of the factors and which one is transposed",
-                   details=details)
+        return fail(ex, "transposed", f"{name} holds the transpose of the expected values", tested=tested,
+                    problem=problem, hint=hint or "check the order of the factors and which one is transposed",
+                    details=details, extreme=extreme)
     if close(g, -e, ignore, LOOSE, LOOSE):
-        raise fail(ex, "sign", f"{name} has the wrong sign", tested=tested, problem=problem,
-                   hint=hint or "follow the signs through the formula once more, term by term", details=details)
+        return fail(ex, "sign", f"{name} has the wrong sign", tested=tested, problem=problem,
+                    hint=hint or "follow the signs through the formula once more, term by term", details=details,
+                    extreme=extreme)
     c = _scale(g[keep], e[keep])
     named = ""
     for value, text in (factors or {}).items():
@@ -288,16 +303,17 @@ def check_values(ex: str, name: str, got, expected, tested: str, *, alternatives
             named = f" ({text})"
             break
     if c is not None and (e.size > 1 or named):
-        raise fail(ex, "scale", f"{name} is off by a constant factor: {factor_text(c)}{named}", tested=tested,
-                   problem=problem, hint=hint or "compare each constant factor in your formula with the maths",
-                   details={"output": name, "factor": c})
+        return fail(ex, "scale", f"{name} is off by a constant factor: {factor_text(c)}{named}", tested=tested,
+                    problem=problem, hint=hint or "compare each constant factor in your formula with the maths",
+                    details={"output": name, "factor": c}, extreme=extreme)
     if extreme:
-        raise fail(ex, "overflow", f"{name} is wrong on extreme input", tested=tested, problem=problem,
-                   hint="the formula is right on ordinary inputs but breaks down on large ones (clipping, an eps "
-                        "inside a log, or exp of a large number); use a numerically stable form", details=details)
+        return fail(ex, "overflow", f"{name} is wrong on extreme input", tested=tested, problem=problem,
+                    hint="the formula is right on ordinary inputs but breaks down on large ones (clipping, an eps "
+                         "inside a log, or exp of a large number); use a numerically stable form", details=details,
+                    extreme=extreme)
     summary = f"{name} has a wrong value" if scalar or e.ndim == 0 else f"{name} has wrong values"
-    raise fail(ex, "wrong_value", summary + _direction(g, e, keep, scalar or e.ndim == 0), tested=tested,
-               problem=problem, hint=hint, details=details)
+    return fail(ex, "wrong_value", summary + _direction(g, e, keep, scalar or e.ndim == 0), tested=tested,
+               problem=problem, hint=hint, details=details, extreme=extreme)
 
 
 def factor_text(c: float) -> str:
@@ -330,10 +346,11 @@ def check_branches(ex: str, name: str, got, expected, tested: str, z: np.ndarray
         part = (z >= 0) if right == "z >= 0" else (z < 0)
         if part.any() and (~part).any() and close(g, e, ~part) and not close(g, e, part):
             worst = _worst(g, e, ~part)
-            raise fail(ex, "missing_branch", f"{name} is right for {right} but wrong for {wrong}", tested=tested,
-                       problem=f"{name} at index {worst}, where z = {z[worst]:.4g}: got {g[worst]:.6g}, expected "
-                               f"{e[worst]:.6g}", hint=hint or f"write the formula for {wrong} too",
-                       details={"output": name})
+            reject(fail(ex, "missing_branch", f"{name} is right for {right} but wrong for {wrong}", tested=tested,
+                         problem=f"{name} at index {worst}, where z = {z[worst]:.4g}: got {g[worst]:.6g}, expected "
+                                 f"{e[worst]:.6g}", hint=hint or f"write the formula for {wrong} too",
+                         details={"output": name}))
+            return
 
 
 def _worst(g, e, keep):

@@ -74,7 +74,7 @@ class Judge:
     def __init__(self, seed: int, call_timeout: float, path: str, kernel_uid=None):
         self.seed, self.call_timeout, self.path, self.kernel_uid = seed, call_timeout, path, kernel_uid
         self.verdicts: dict = {}
-        self.current = None          # (exercise, cell index) of the check cell now running
+        self.current = None          # (exercise, cell index, whether it has a rubric) of the check cell now running
         self._judged_in_cell = False
         self.lock = threading.Lock()
         self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -99,7 +99,9 @@ class Judge:
                     pass
 
     def _handle(self, conn):
+        from ..registry import PASS_LINE
         from ..runner import judge_exercise
+        from ..scoring import score_stages
 
         hello = protocol.recv(conn)
         exercise = str(hello.get("exercise")) if isinstance(hello, dict) else ""
@@ -115,7 +117,14 @@ class Judge:
         caller = RemoteCaller(conn, hello.get("roles", []))
         verdict = {"exercise": exercise, "cell": current[1]}
         try:
-            line = judge_exercise(exercise, caller, seed=self.seed)  # mixed with the exercise's own seed there
+            if current[2]:   # a rubric: judge every stage; the learner still reads the first failure
+                score = score_stages(exercise, caller, seed=self.seed)
+                verdict.update(stages=score.stages, stopped_by=score.stopped_by)
+                if score.first is not None:
+                    raise score.first
+                line = PASS_LINE.format(name=exercise)
+            else:
+                line = judge_exercise(exercise, caller, seed=self.seed)  # mixed with the exercise's own seed there
             verdict.update(passed=True, line=line)
             reply = {"type": "verdict", "passed": True, "line": line}
         except (protocol.ProtocolError, ValueError) as exc:
@@ -198,7 +207,7 @@ def pytest_runtest_setup(item):
         return
     meta, _ = _meta(item)
     with _judge.lock:
-        _judge.current = (meta.get("exercise"), getattr(item, "cell_num", None)) \
+        _judge.current = (meta.get("exercise"), getattr(item, "cell_num", None), bool(meta.get("rubric"))) \
             if meta.get("kind") == "check" else None
         _judge._judged_in_cell = False
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import nbformat
 
+from ..stages import rubric_problems
+
 
 class PrepareError(Exception):
     """The submission cannot be read as a notebook (the message says why, for the learner)."""
@@ -21,11 +23,12 @@ class PrepareError(Exception):
 
 @dataclass
 class Chapter:
-    """A released chapter: its check cells in order, with exercises and points."""
+    """A released chapter: its check cells in order, with exercises, points and rubrics."""
 
     name: str                         # e.g. "03_backprop_as_gears"
     checks: dict = field(default_factory=dict)   # exercise -> check cell (nbformat node)
     points: dict = field(default_factory=dict)   # exercise -> points
+    rubrics: dict = field(default_factory=dict)  # exercise -> {stage: points}, for exercises that have one
 
     @classmethod
     def load(cls, path: Path) -> "Chapter":
@@ -36,6 +39,11 @@ class Chapter:
             if cell.cell_type == "code" and meta.get("kind") == "check":
                 chapter.checks[meta["exercise"]] = cell
                 chapter.points[meta["exercise"]] = int(meta.get("points", 1))
+                if "rubric" in meta:
+                    problems = rubric_problems(meta["rubric"], chapter.points[meta["exercise"]])
+                    if problems:
+                        raise SystemExit(f"{path}: the check cell of {meta['exercise']!r}: " + "; ".join(problems))
+                    chapter.rubrics[meta["exercise"]] = dict(meta["rubric"])
         return chapter
 
     @property

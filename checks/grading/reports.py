@@ -19,6 +19,8 @@ from pathlib import Path
 
 import nbformat
 
+from ..scoring import NOT_JUDGED, PASSED
+from ..stages import STAGES
 from . import html_feedback
 from .lms_exports import FILES as LMS_FILES, lms_exports, overview_markdown
 from .similarity import similarity_report
@@ -38,14 +40,21 @@ class LearnerResult:
 
 
 def exercise_result(chapter, exercise, verdict, cells) -> dict:
-    """Points and feedback for one exercise from the judge's verdict (or why there is none)."""
+    """Points and feedback for one exercise from the judge's verdict (or why there is none).
+
+    With a rubric (``chapter.rubrics``) the points are those of the stages that passed, and
+    ``stages`` lists every stage with its points; without one it is all or nothing (``stages`` empty).
+    """
     max_points = chapter.points[exercise]
+    rubric = chapter.rubrics.get(exercise)
     if verdict and verdict.get("passed"):
-        return {"chapter": chapter.name, "points": max_points, "max_points": max_points, "passed": True,
-                "mistake": None, "feedback": f"{exercise}: all checks passed."}
+        result = {"chapter": chapter.name, "points": max_points, "max_points": max_points, "passed": True,
+                  "mistake": None, "feedback": f"{exercise}: all checks passed."}
+        return _with_stages(result, rubric, dict.fromkeys(STAGES, PASSED), None)
     if verdict:
-        return {"chapter": chapter.name, "points": 0, "max_points": max_points, "passed": False,
-                "mistake": verdict.get("mistake") or "wrong_value", "feedback": verdict.get("message", "")}
+        result = {"chapter": chapter.name, "points": 0, "max_points": max_points, "passed": False,
+                  "mistake": verdict.get("mistake") or "wrong_value", "feedback": verdict.get("message", "")}
+        return _with_stages(result, rubric, verdict.get("stages") or {}, verdict.get("stopped_by"))
     cell = next((c for c in cells if c.get("kind") == "check" and c.get("exercise") == exercise), None)
     if cell is None:
         why = "The check cell never ran (an earlier problem stopped the notebook)."
@@ -55,8 +64,23 @@ def exercise_result(chapter, exercise, verdict, cells) -> dict:
     else:
         why = ("The check did not report a verdict to the grader (was `checks` or the check function "
                "replaced or patched in the notebook?).")
-    return {"chapter": chapter.name, "points": 0, "max_points": max_points, "passed": False,
-            "mistake": "not_run", "feedback": why}
+    result = {"chapter": chapter.name, "points": 0, "max_points": max_points, "passed": False,
+              "mistake": "not_run", "feedback": why}
+    return _with_stages(result, rubric, {}, None)
+
+
+def _with_stages(result: dict, rubric: dict | None, statuses: dict, stopped_by: str | None) -> dict:
+    """``result`` with its ``stages`` (one row per stage: points, max_points, status) and, for a rubric,
+    the points of the stages that passed and a line per stage in the feedback."""
+    if not rubric:
+        return {**result, "stages": []}
+    rows = [{"stage": stage, "points": rubric.get(stage, 0) if statuses.get(stage) == PASSED else 0,
+             "max_points": rubric.get(stage, 0), "status": statuses.get(stage, NOT_JUDGED)} for stage in STAGES]
+    lines = [f"- {r['stage']} {r['points']}/{r['max_points']}, {r['status']}: {STAGES[r['stage']]}" for r in rows]
+    if stopped_by is not None and any(r["status"] == NOT_JUDGED for r in rows):
+        lines.append(f"Stages not judged score 0: the {stopped_by} failure kept the checks after it from running.")
+    feedback = result["feedback"] + "\n\nPoints by stage:\n" + "\n".join(lines)
+    return {**result, "points": sum(r["points"] for r in rows), "feedback": feedback, "stages": rows}
 
 
 def _first_error_line(error: str) -> str:
@@ -123,7 +147,7 @@ def learner_summary(result: LearnerResult, class_chapters: list, course: dict) -
                       f"no notebook for {name} was submitted")
         for ex, pts in course[name].items():
             exercises[ex] = {"chapter": name, "points": 0, "max_points": pts, "passed": False,
-                             "mistake": "missing", "feedback": reason}
+                             "mistake": "missing", "feedback": reason, "stages": []}
     exercises = {ex: exercises[ex] for name in class_chapters for ex in course[name] if ex in exercises}
     total = sum(r["points"] for r in exercises.values())
     maximum = sum(r["max_points"] for r in exercises.values())
