@@ -205,6 +205,9 @@ def parse_args(argv) -> argparse.Namespace:
     parser.add_argument("--roster", type=Path, help="CSV of submission,name,id,email: also write canvas.csv, "
                         "moodle.csv and unmapped.csv (README: \"Exports for Canvas and Moodle\"); with shards, "
                         "give it to the merge")
+    parser.add_argument("--no-html", dest="html", action="store_false",
+                        help="do not write the learners' HTML pages (html/): for a run whose pages nobody "
+                             "collects, such as the Gradescope bundle's (about 2 s per chapter saved)")
     parser.add_argument("--gradescope", type=Path, help="also write this learner's results.json here "
                         "(inside Gradescope: /autograder/results/results.json; needs exactly one learner)")
     return parser.parse_args(argv)
@@ -247,7 +250,8 @@ def main(argv=None) -> int:
 
     handed_in = {nb["chapter"] for r in results for nb in r.notebooks}
     class_chapters = [name for name in chapters if name in handed_in]
-    summaries = reports.write_reports(args.out, results, class_chapters, course, args.visibility, members)
+    summaries = reports.write_reports(args.out, results, class_chapters, course, args.visibility, members,
+                                      html=args.html)
     record.save(args.out, settings, args.visibility, course, args.shard, list(everyone), class_chapters,
                 {r.learner: record.entry(r, digests[r.learner]) for r in results})
     if args.gradescope:

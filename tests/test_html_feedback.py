@@ -204,13 +204,23 @@ def graded(tmp_path_factory):
     shutil.rmtree(out / "html")
     again = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert again.returncode == 0, again.stdout + again.stderr
-    return {"out": out, "pages": pages, "again": again.stdout}
+    return {"out": out, "pages": pages, "again": again.stdout, "cmd": cmd}
 
 
 def test_grading_again_rebuilds_the_same_pages_from_the_kept_feedback(graded):
     assert "reused 2 learner(s)" in graded["again"]
     assert graded["pages"] == {p.name: p.read_bytes() for p in (graded["out"] / "html").glob("*.html")}
     assert set(graded["pages"]) == {"ann.html", "mal.html"}
+
+
+def test_no_html_writes_no_pages_and_removes_earlier_ones(graded, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(graded["out"], out)
+    cmd = [*graded["cmd"][:graded["cmd"].index("--out") + 1], str(out), *graded["cmd"][graded["cmd"].index("--out") + 2:]]
+    run = subprocess.run([*cmd, "--no-html"], cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "reused 2 learner(s)" in run.stdout
+    assert not (out / "html").exists() and (out / "ann" / "grade.json").is_file()
 
 
 def test_hostile_outputs_of_a_real_run_reach_the_page_neutralised(graded):

@@ -99,7 +99,7 @@ def grade_chapter(path: Path, chapter: str, work: Path, root: Path, config: dict
     shutil.copy(root / "source" / "chapters" / f"{chapter}.ipynb", released)
     cmd = [sys.executable, "-m", "checks.grade", str(learner), "--out", str(out), "-j", "1",
            "--solutions", str(released), "--cell-timeout", str(config["cell_timeout"]),
-           "--memory-mb", str(config["memory_mb"]), "--seed-file", str(seed_file)]
+           "--memory-mb", str(config["memory_mb"]), "--seed-file", str(seed_file), "--no-html"]
     if config["sandbox"] == "off":
         cmd += NO_SANDBOX_ARGS
     exercises = config["course"][chapter]

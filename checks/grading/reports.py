@@ -12,6 +12,7 @@ import copy
 import csv
 import json
 import re
+import shutil
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -156,12 +157,14 @@ def learner_summary(result: LearnerResult, class_chapters: list, course: dict) -
 
 
 def write_reports(out: Path, results: list, class_chapters: list, course: dict, visibility: str,
-                  roster: list | None = None) -> list:
+                  roster: list | None = None, html: bool = True) -> list:
     """Write every report of ``results`` (LearnerResult) into ``out``; return the summaries, by learner.
 
     Per learner: ``grade.json``, ``results.json`` and any new ``feedback/<chapter>.ipynb`` (a
     learner graded again loses the feedback of chapters no longer graded), and their page
-    ``html/<learner>.html`` rebuilt from the feedback notebooks on disk (``html_feedback``); for the
+    ``html/<learner>.html`` rebuilt from the feedback notebooks on disk (``html_feedback``; not with
+    ``html=False``, where nobody collects the pages, e.g. inside Gradescope: earlier pages in ``out``
+    are then removed, as they would be stale); for the
     class: ``gradebook.csv``, ``summary.json``, ``summary.md`` (with the similar submissions), and with
     a ``roster`` (``roster.read_roster``) the LMS files of ``lms_exports.py`` (without one, earlier
     LMS files in ``out`` are removed: they would be stale). A file whose content is unchanged is not
@@ -180,8 +183,11 @@ def write_reports(out: Path, results: list, class_chapters: list, course: dict, 
         write_json(folder / "grade.json", summary)
         write_json(folder / "results.json", gradescope_results(summary, result.seconds, visibility))
         summaries.append(summary)
-    for path, page in html_feedback.render_pages(out, summaries).items():
-        _write_text(path, page)
+    if html:
+        for path, page in html_feedback.render_pages(out, summaries).items():
+            _write_text(path, page)
+    else:
+        shutil.rmtree(Path(out) / "html", ignore_errors=True)   # earlier pages would be stale
     exercise_names = [ex for name in class_chapters for ex in course[name]]
     write_gradebook(Path(out) / "gradebook.csv", summaries, exercise_names)
     table, text = class_summary(summaries, exercise_names)
