@@ -20,6 +20,11 @@ def test_columns_in_any_order_and_case_with_a_bom_and_extra_columns(tmp_path):
         ("ann lee", "ann_lee-e49591", "Lee, Ann", "7", "a@x.org", 2), ("bob.ipynb", "bob", "Bob", "", "b@x.org", 4)]
 
 
+def test_a_zip_file_names_its_learner_as_a_notebook_file_does(tmp_path):
+    (member,) = read_roster(roster(tmp_path, "submission,id\nalice.zip,1\n"))
+    assert member.folder == "alice"
+
+
 def test_semicolons_as_excel_writes_them_in_some_locales(tmp_path):
     (member,) = read_roster(roster(tmp_path, 'submission;name;email\nada;"Lovelace; Ada";ada@x.org\n'))
     assert (member.name, member.email, member.id) == ("Lovelace; Ada", "ada@x.org", "")
@@ -38,6 +43,7 @@ def test_match_sorts_learners_into_mapped_unmapped_and_absent(tmp_path):
     ("submission,name\nada,Ada\n", "no id or email column"),
     ("submission,id,ID\nada,1,2\n", "two columns named 'id'"),
     ("submission,id\nada,1\nada.ipynb,2\n", "lines 2 and 3 of the roster"),
+    ("submission,id\nada.zip,1\nada,2\n", "lines 2 and 3 of the roster"),
     ("submission,email\nada,A@x.org\nbob,a@X.org\n", "same email (a@x.org)"),
     ("submission,id\nada,1\nbob,1\n", "same id (1)"),
     ("submission,id,email\nada,,\n", "line 2 of the roster roster.csv (ada) has neither an id nor an email"),

@@ -5,7 +5,8 @@ semicolons, as Excel writes in some locales), with a header row naming its colum
 and any letter case:
 
 - ``submission`` (required): the learner's submission as given to the grader: their folder's name
-  (or, for a learner who is one notebook file, the file's name, with or without ``.ipynb``), or
+  (or, for a learner who is one notebook or zip file, the file's name, with or without ``.ipynb``
+  or ``.zip``), or
   their folder's name in the reports (``ann_lee-e49591`` for ``ann lee``);
 - ``id``: the learner's student number at the institution: Canvas's "SIS User ID", Moodle's
   "ID number";
@@ -109,8 +110,11 @@ def read_roster_or_exit(path: Path | None, command: str) -> list | None:
 
 
 def _without_suffix(submission: str) -> str:
-    """A notebook file's learner name is its stem: ``alice.ipynb`` -> ``alice``."""
-    return submission[:-len(".ipynb")] if submission.lower().endswith(".ipynb") else submission
+    """A notebook or zip file's learner name is its stem: ``alice.ipynb``, ``alice.zip`` -> ``alice``."""
+    for suffix in (".ipynb", ".zip"):
+        if submission.lower().endswith(suffix):
+            return submission[:-len(suffix)]
+    return submission
 
 
 def match(members: list, learners: list) -> tuple:
