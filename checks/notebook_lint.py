@@ -3,8 +3,8 @@
 What a solution notebook must satisfy beyond its cell structure (``checks.course_cells``): a check
 cell per checked exercise, each one ``check_<name>(...)`` call storing its one passed line; the
 seeded first cell that installs the package; figure cells that call ``plt.show()``; cells run once
-each, top to bottom, storing no error unless tagged ``raises-exception``. ``tests/test_notebook_lint.py``
-runs it over every chapter.
+each, top to bottom, storing no error unless tagged ``raises-exception``
+(``learner_copies.RUN_ALL_TAG``). ``tests/test_notebook_lint.py`` runs it over every chapter.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import re
 from nbformat import NotebookNode
 
 from checks.course_cells import cell_problems, course_meta
+from checks.learner_copies import RUN_ALL_TAG
 from checks.locations import install_cell_lines
 
 _SETUP = {
@@ -81,10 +82,8 @@ def lint(nb: NotebookNode, executed: bool = True) -> list[str]:
         if counts != list(range(1, len(code) + 1)):
             problems.append("code cells were not run once each, top to bottom, in a fresh kernel "
                             f"(execution counts {_short(counts)}); restart the kernel, run all, save")
-        tags_ok = ("raises-exception",)
         for i, cell in enumerate(code):
-            tags = cell.metadata.get("tags", [])
-            if any(o.output_type == "error" for o in cell.outputs) and not set(tags) & set(tags_ok):
+            if any(o.output_type == "error" for o in cell.outputs) and RUN_ALL_TAG not in cell.metadata.get("tags", []):
                 problems.append(f"code cell {i}: stored output is an error; fix the cell and re-run")
         for name, cell in checks.items():
             stdout = all(o.output_type == "stream" and o.name == "stdout" for o in cell.outputs)
