@@ -39,3 +39,13 @@ def source_checkout() -> Path | None:
     """The repository root when running from a source checkout (where releases are written), else None."""
     is_checkout = (CHECKOUT / "pyproject.toml").is_file() and (CHECKOUT / "chapters" / "solutions").is_dir()
     return CHECKOUT if is_checkout else None
+
+
+def package_version() -> str:
+    """The installed mlp-lab's version, as manifests and grading records note it."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("mlp-lab")
+    except metadata.PackageNotFoundError:
+        return "not installed"

@@ -25,7 +25,9 @@ import stat
 import time
 import zipfile
 from dataclasses import dataclass, field
-from importlib import metadata
+
+from .locations import package_version
+
 
 MANIFEST = "mlp-lab-manifest.json"
 FORMAT = 1
@@ -38,12 +40,6 @@ JUNK_FOLDERS = {"__MACOSX", ".ipynb_checkpoints"}
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
-
-def package_version() -> str:
-    try:
-        return metadata.version("mlp-lab")
-    except metadata.PackageNotFoundError:
-        return "not installed"
 
 
 def manifest(files: list[dict]) -> dict:

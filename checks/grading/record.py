@@ -21,9 +21,9 @@ import hashlib
 import importlib.util
 import json
 import os
-from importlib import metadata
 from pathlib import Path
 
+from ..locations import package_version
 from .reports import LearnerResult
 
 NAME = "grading-record.json"
@@ -36,7 +36,7 @@ def settings(seed: int, limits, solutions: Path) -> dict:
         "seed_sha256": hashlib.sha256(f"mlp-lab grading seed {seed}".encode()).hexdigest(),
         "limits": dataclasses.asdict(limits),
         "solutions": {p.name: _sha256(p.read_bytes()) for p in sorted(Path(solutions).glob("[0-9][0-9]_*.ipynb"))},
-        "version": _version(),
+        "version": package_version(),
         "code_sha256": _code_digest(),
     }
 
@@ -115,12 +115,6 @@ def save(out: Path, current: dict, visibility: str, course: dict, shard, everyon
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
-
-def _version() -> str:
-    try:
-        return metadata.version("mlp-lab")
-    except metadata.PackageNotFoundError:
-        return "not installed"
 
 
 def _code_digest() -> str:
