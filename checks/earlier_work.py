@@ -79,8 +79,8 @@ def last_definition(cells, name: str) -> ast.FunctionDef | None:
         source = cell.get("source", "")
         try:
             tree = ast.parse("".join(source) if isinstance(source, list) else str(source))
-        except SyntaxError:
-            continue
+        except (SyntaxError, ValueError, RecursionError, MemoryError):   # not Python, a NUL byte, or nested
+            continue                                                     # too deep for the parser (MemoryError)
         for node in tree.body:
             if isinstance(node, ast.FunctionDef) and node.name == name:
                 found = node

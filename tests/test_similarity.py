@@ -86,3 +86,12 @@ def test_report_groups_equal_code_and_copies_of_the_reference():
     assert "never a penalty" in text and "| `softmax` | a, b (" in text
     empty, text = similarity_report({"a": {"softmax": mine}}, ["softmax"])
     assert empty["exercises"] == {} and "None found." in text
+
+
+@pytest.mark.parametrize("body", ["1+" * 20000 + "1", "-" * 50000 + "z", "(" * 900 + "z" + ")" * 900])
+def test_code_nested_too_deep_is_not_compared_and_does_not_stop_grading(body):
+    hostile = new_code_cell(f"import numpy as np\ndef sigmoid(z):\n    e = np.exp(-z)\n    return {body}\n")
+    right = new_code_cell("import numpy as np\ndef sigmoid_prime(z):\n    s = 1 / (1 + np.exp(-z))\n"
+                          "    t = s * (1 - s)\n    u = t + 0 * s\n    return u * np.ones_like(z) + 0 * z\n")
+    found = notebook_fingerprints(new_notebook(cells=[hostile, right]), ["sigmoid", "sigmoid_prime"])
+    assert "sigmoid" not in found and "sigmoid_prime" in found
