@@ -35,8 +35,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .grading import record, reports, sandbox
-from .grading.prepare import PrepareError, load_chapters, match_chapter, read_submission, restore_checks
+from .grading.early_judge import EarlyJudges
 from .grading.notebook_run import Limits, run_notebook
+from .grading.prepare import PrepareError, load_chapters, match_chapter, read_submission, restore_checks
 from .grading.roster import read_roster_or_exit
 from .grading.shards import parse_shard, select
 from .grading.similarity import notebook_fingerprints
@@ -72,7 +73,7 @@ def grading_seed(seed, seed_file, from_env, out: Path) -> int:
     return value
 
 
-def grade_notebook(sub, chapters: dict, seed: int, limits: Limits):
+def grade_notebook(sub, chapters: dict, seed: int, limits: Limits, judges: EarlyJudges):
     """Return (chapter or None, notebook record for grade.json, exercise results, feedback nb,
     fingerprints of the learner's functions: ``similarity.py``, read from the snapshot, never run)."""
     nb_record = {"file": str(sub.source), "sha256": sub.sha256, "chapter": None, "events": list(sub.notes),
@@ -91,7 +92,7 @@ def grade_notebook(sub, chapters: dict, seed: int, limits: Limits):
         return None, nb_record, None, None, None
     nb_record["chapter"] = chapter.name
     prepared, events = restore_checks(nb, chapter)
-    run = run_notebook(prepared, seed, limits)
+    run = run_notebook(prepared, seed, limits, judges)
     nb_record["events"] += events + run["events"]
     results = {ex: reports.exercise_result(chapter, ex, run["verdicts"].get(ex), run["cells"])
                for ex in chapter.checks}
@@ -124,7 +125,7 @@ def _timed(function, *args):
 
 
 def grade_or_reuse(learners: dict, chapters: dict, seed: int, limits: Limits, settings: dict, out: Path,
-                   jobs: int) -> tuple:
+                   jobs: int, judges: EarlyJudges) -> tuple:
     """Snapshot ``learners``' notebooks, reuse the results in ``out`` of those whose snapshot and
     ``settings`` are unchanged since the run recorded there, grade the others.
 
@@ -141,17 +142,19 @@ def grade_or_reuse(learners: dict, chapters: dict, seed: int, limits: Limits, se
         print(f"reused {len(reused)} learner(s) unchanged since the last run in {out}; grading "
               f"{sum(map(len, to_grade.values()))} notebook(s) from {len(to_grade)} learner(s) with "
               f"{jobs} worker(s)", flush=True)
-        return reused + grade_learners(to_grade, chapters, seed, limits, jobs), digests
+        return reused + grade_learners(to_grade, chapters, seed, limits, jobs, judges), digests
     finally:
         shutil.rmtree(copies, ignore_errors=True)
 
 
-def grade_learners(learners: dict, chapters: dict, seed: int, limits: Limits, jobs: int) -> list:
-    """Grade every notebook of ``learners`` (name -> snapshotted notebooks), ``jobs`` at a time;
-    return one LearnerResult per learner."""
+def grade_learners(learners: dict, chapters: dict, seed: int, limits: Limits, jobs: int,
+                   judges: EarlyJudges) -> list:
+    """Grade every notebook of ``learners`` (name -> snapshotted notebooks), ``jobs`` at a time, with
+    judges from ``judges``; return one LearnerResult per learner."""
     notebooks = [(learner, sub) for learner, submitted in learners.items() for sub in submitted]
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        graded = pool.map(lambda job: (job[0], _timed(grade_notebook, job[1], chapters, seed, limits)), notebooks)
+        graded = pool.map(lambda job: (job[0], _timed(grade_notebook, job[1], chapters, seed, limits, judges)),
+                          notebooks)
         by_learner = defaultdict(list)
         for learner, outcome in graded:
             by_learner[learner].append(outcome)
@@ -236,17 +239,19 @@ def main(argv=None) -> int:
     members = read_roster_or_exit(args.roster, "grade")
     if args.gradescope and len(learners) != 1:
         raise SystemExit("grade: --gradescope writes one learner's results; give exactly one submission")
-    check_sandbox(args.unsafe_no_sandbox)
-    args.out.mkdir(parents=True, exist_ok=True)
-    seed = grading_seed(args.seed, args.seed_file, from_env, args.out)
-    limits = limits_from(args)
-    settings = record.settings(seed, limits, args.solutions)
-    if args.shard:
-        print(f"shard {args.shard}: {len(learners)} of the {len(everyone)} learner(s)", flush=True)
+    # The first judge starts now, so that its imports overlap the sandbox probe and the snapshot.
+    with EarlyJudges(sum(map(len, learners.values()))) as judges:
+        check_sandbox(args.unsafe_no_sandbox)
+        args.out.mkdir(parents=True, exist_ok=True)
+        seed = grading_seed(args.seed, args.seed_file, from_env, args.out)
+        limits = limits_from(args)
+        settings = record.settings(seed, limits, args.solutions)
+        if args.shard:
+            print(f"shard {args.shard}: {len(learners)} of the {len(everyone)} learner(s)", flush=True)
 
-    start = time.perf_counter()
-    results, digests = grade_or_reuse(learners, chapters, seed, limits, settings, args.out, args.jobs)
-    seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        results, digests = grade_or_reuse(learners, chapters, seed, limits, settings, args.out, args.jobs, judges)
+        seconds = time.perf_counter() - start
 
     handed_in = {nb["chapter"] for r in results for nb in r.notebooks}
     class_chapters = [name for name in chapters if name in handed_in]

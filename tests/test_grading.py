@@ -348,8 +348,8 @@ def _fingerprint(roots, skip: Path) -> dict:
 
 
 def _leftover_processes() -> list:
-    """Processes of the sandboxes' unprivileged users, or carrying the attacks' mark, once the grader
-    has exited. A kernel-uid process still inside a live sandbox (a ``bwrap`` among its ancestors)
+    """Processes of the sandboxes' unprivileged users, judges of this environment, or processes
+    carrying the attacks' mark, once the grader has exited. A kernel-uid process still inside a live sandbox (a ``bwrap`` among its ancestors)
     belongs to another grader running on this machine: ours end with their sandboxes
     (``--die-with-parent``), so a leftover of this batch is one outside any sandbox, or one running
     this environment's Python."""
@@ -367,7 +367,8 @@ def _leftover_processes() -> list:
             continue
         kernel_uid = KernelUids.FIRST <= uid < KernelUids.FIRST + KernelUids.COUNT
         ours = sys.prefix.encode() in cmdline or not _inside_a_live_sandbox(int(entry.name))
-        if (kernel_uid and ours) or MARK.encode() in cmdline:
+        judge = b"checks.grading.early_judge" in cmdline and sys.prefix.encode() in cmdline
+        if (kernel_uid and ours) or judge or MARK.encode() in cmdline:
             left.append((int(entry.name), uid, cmdline[:200]))
     return left
 

@@ -1,7 +1,8 @@
 """Run one prepared notebook under pytest + nbval (lax) with the judging plugin, in a sandbox.
 
-Each run is its own process tree: pytest (the judge, no learner code) and a kernel started
-through ``limited_kernel`` inside a bubblewrap sandbox (``sandbox.py``). The judge's files (the
+Each run is its own process tree: pytest (the judge, no learner code; started ahead of its
+notebook by ``early_judge.py``) and a kernel started through ``limited_kernel`` inside a
+bubblewrap sandbox (``sandbox.py``). The judge's files (the
 notebook it runs, pytest's configuration, the verdict record) live in a folder the sandbox never
 sees, and every run, re-runs included, gets fresh folders. A cell is stopped after
 ``cell_timeout`` (nbval interrupts the kernel) and, if it is still running ``grace`` seconds
@@ -16,9 +17,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,6 +27,7 @@ from pathlib import Path
 import nbformat
 
 from . import sandbox
+from .early_judge import EarlyJudge, EarlyJudges
 from .prepare import neutralise
 
 KERNEL_NAME = "mlp-lab-grading"
@@ -106,72 +106,37 @@ def _write_kernelspec(run: Path, argv: list, sandboxed: bool) -> Path:
     return run / "jupyter"
 
 
-def _judge_env(judge: Path, runtime: Path, jupyter_path: Path) -> dict:
-    """A clean environment for pytest: nothing from the grader's home or configuration."""
-    home = judge / "home"
-    home.mkdir()
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "HOME": str(home),
-           "XDG_CONFIG_HOME": str(home / ".config"), "XDG_DATA_HOME": str(home / ".local"),
-           "XDG_CACHE_HOME": str(home / ".cache"), "IPYTHONDIR": str(home / ".ipython"),
-           "JUPYTER_CONFIG_DIR": str(home / ".jupyter"), "JUPYTER_DATA_DIR": str(home / ".jupyter-data"),
-           "JUPYTER_PATH": str(jupyter_path), "JUPYTER_RUNTIME_DIR": str(runtime),
-           "JUPYTER_PLATFORM_DIRS": "1", "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1",
-           "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
-    if os.environ.get("MLP_LAB_MNIST_DIR"):
-        env["MLP_LAB_MNIST_DIR"] = os.environ["MLP_LAB_MNIST_DIR"]
-    return env
-
-
-def _run_once(nb, run: Path, seed: int, limits: Limits, uid):
-    """Execute ``nb`` once in fresh folders under ``run``; return the plugin's record and a problem."""
-    judge, runtime, sockets = run / "judge", run / "k", run / "s"   # judge: never visible to the kernel
-    for folder in (judge, runtime, sockets):
-        folder.mkdir(parents=True)
-    if uid is not None:
-        os.chown(runtime, uid, uid)   # the kernel creates its ipc sockets there
-    jupyter_path = _write_kernelspec(run, _kernel_argv(limits, runtime, sockets, uid), limits.sandboxed)
-    nb_path, record, ini = judge / "submission.ipynb", judge / "record.json", judge / "pytest.ini"
-    nbformat.write(nb, str(nb_path))
-    ini.write_text("[pytest]\n")
-    cmd = [sys.executable, "-I", "-B", "-m", "pytest", str(nb_path), "-p", "checks.grading.plugin", "-p", "checks.run_all", "-p", "nbval.plugin",
-           "--noconftest", "-c", str(ini), "--rootdir", str(judge), "-p", "no:cacheprovider",
-           "--nbval-lax", "--nbval-kernel-name", KERNEL_NAME, "--nbval-cell-timeout", str(limits.cell_timeout),
-           "--mlp-grading-record", str(record), "--mlp-grading-call-timeout", str(limits.cell_timeout),
-           "--mlp-grading-socket", str(sockets / "judge.sock"), "--mlp-grading-ipc", str(runtime / "ipc"),
-           "--mlp-grading-cell-limit", str(limits.cell_timeout + limits.grace),
-           "--mlp-grading-judge-memory-mb", str(limits.judge_memory_mb),
-           "--mlp-grading-kernel-uid", str(uid if uid is not None else os.getuid()),
-           "-q", "--no-header", "-rN", "-o", "python_files=none"]
-    env = _judge_env(judge, runtime, jupyter_path)
-    problem = ""
-    # The seed goes through a pipe that the plugin reads and closes before any kernel starts.
-    # Each descriptor is closed exactly once: graders run in threads, and closing a number twice
-    # could close another thread's freshly opened descriptor.
-    read_fd, write_fd = os.pipe()
+def _run_once(nb, judge: EarlyJudge, seed: int, limits: Limits, uid):
+    """Execute ``nb`` once with ``judge`` (fresh folders); return the plugin's record and a problem."""
     try:
-        env["MLP_LAB_GRADING_SEED_FD"] = str(read_fd)
-        proc = subprocess.Popen(cmd, cwd=judge, env=env, pass_fds=(read_fd,),
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        if uid is not None:
+            os.chown(judge.runtime, uid, uid)   # the kernel creates its ipc sockets there
+        _write_kernelspec(judge.run, _kernel_argv(limits, judge.runtime, judge.sockets, uid), limits.sandboxed)
+        nb_path, record, ini = judge.judge / "submission.ipynb", judge.judge / "record.json", judge.judge / "pytest.ini"
+        nbformat.write(nb, str(nb_path))
+        ini.write_text("[pytest]\n")
+        # No assertion rewriting: no Python test file is collected, and the plugins are imported already.
+        argv = [str(nb_path), "-p", "checks.grading.plugin", "-p", "checks.run_all", "-p", "nbval.plugin",
+                "--noconftest", "-c", str(ini), "--rootdir", str(judge.judge), "-p", "no:cacheprovider",
+                "--assert=plain", "--nbval-lax", "--nbval-kernel-name", KERNEL_NAME,
+                "--nbval-cell-timeout", str(limits.cell_timeout),
+                "--mlp-grading-record", str(record), "--mlp-grading-call-timeout", str(limits.cell_timeout),
+                "--mlp-grading-socket", str(judge.sockets / "judge.sock"),
+                "--mlp-grading-ipc", str(judge.runtime / "ipc"),
+                "--mlp-grading-cell-limit", str(limits.cell_timeout + limits.grace),
+                "--mlp-grading-judge-memory-mb", str(limits.judge_memory_mb),
+                "--mlp-grading-kernel-uid", str(uid if uid is not None else os.getuid()),
+                "-q", "--no-header", "-rN", "-o", "python_files=none"]
+        out, timed_out = judge.run_pytest(argv, seed, limits.run_timeout)
+        problem = f"the notebook did not finish within {limits.run_timeout} s and was stopped" if timed_out else ""
+        if uid is not None:
+            _kill_user(uid)
+        if not record.exists():
+            tail = out.decode(errors="replace")[-2000:] if out else ""
+            return {"cells": [], "verdicts": {}}, problem or f"the grading run failed before finishing:\n{tail}"
+        return json.loads(record.read_text()), problem
     finally:
-        os.close(read_fd)
-    with os.fdopen(write_fd, "w") as pipe:
-        pipe.write(str(seed))
-    try:
-        out, _ = proc.communicate(timeout=limits.run_timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)   # the sandbox dies with the judge (--die-with-parent)
-        out, _ = proc.communicate()
-        problem = f"the notebook did not finish within {limits.run_timeout} s and was stopped"
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)  # anything of the judge's left behind
-    except (ProcessLookupError, PermissionError):
-        pass
-    if uid is not None:
-        _kill_user(uid)
-    if not record.exists():
-        tail = out.decode(errors="replace")[-2000:] if out else ""
-        return {"cells": [], "verdicts": {}}, problem or f"the grading run failed before finishing:\n{tail}"
-    return json.loads(record.read_text()), problem
+        judge.discard()
 
 
 def _kill_user(uid: int, patience: float = 10.0) -> None:
@@ -199,19 +164,19 @@ def _pids_of(uid: int):
                 pass
 
 
-def run_notebook(nb, seed: int, limits: Limits) -> dict:
-    """Grade-run a prepared notebook; return verdicts, per-cell results and what happened."""
-    root = Path(tempfile.mkdtemp(prefix="mlpg-"))   # private to the grader (0700)
+def run_notebook(nb, seed: int, limits: Limits, judges: EarlyJudges | None = None) -> dict:
+    """Grade-run a prepared notebook; return verdicts, per-cell results and what happened. Its
+    judges come from ``judges`` when given (started ahead), else are started when needed."""
     uid, lock = UIDS.acquire() if limits.sandboxed and sandbox.as_root() else (None, None)
-    runs = iter(range(2 * (limits.max_reruns + 1)))
+    take = judges.take if judges is not None else EarlyJudge
     try:
         events, verdicts, crashed = [], {}, {}
         record, problem = {"cells": []}, ""
         for attempt in range(limits.max_reruns + 1):
-            record, problem = _run_once(nb, root / f"run{next(runs)}", seed, limits, uid)
+            record, problem = _run_once(nb, take(), seed, limits, uid)
             if not record["cells"] and problem.startswith("the grading run failed"):
                 # pytest itself failed before any cell ran: a fault of ours, not the learner's; try again once
-                record, problem = _run_once(nb, root / f"run{next(runs)}", seed, limits, uid)
+                record, problem = _run_once(nb, take(), seed, limits, uid)
             for exercise, v in record["verdicts"].items():
                 verdicts.setdefault(exercise, v)
             dead = _first_crash(record["cells"])
@@ -242,7 +207,6 @@ def run_notebook(nb, seed: int, limits: Limits) -> dict:
         if uid is not None:
             _kill_user(uid)
             lock.close()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def _first_crash(cells):
