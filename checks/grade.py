@@ -240,7 +240,7 @@ def main(argv=None) -> int:
     if args.gradescope and len(learners) != 1:
         raise SystemExit("grade: --gradescope writes one learner's results; give exactly one submission")
     # The first judge starts now, so that its imports overlap the sandbox probe and the snapshot.
-    with EarlyJudges(sum(map(len, learners.values()))) as judges:
+    with EarlyJudges(sum(map(len, learners.values())), args.jobs) as judges:
         check_sandbox(args.unsafe_no_sandbox)
         args.out.mkdir(parents=True, exist_ok=True)
         seed = grading_seed(args.seed, args.seed_file, from_env, args.out)

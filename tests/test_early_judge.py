@@ -45,6 +45,18 @@ def test_each_take_starts_the_next_judge_until_every_notebook_has_one():
         assert _gone(judge)
 
 
+def test_as_many_judges_start_at_once_as_there_are_jobs_but_never_more_than_notebooks():
+    with EarlyJudges(5, jobs=3) as judges:
+        assert len(judges._waiting) == 3
+        first = judges._waiting[0]
+        assert judges.take() is first                    # the one that has had the longest to start
+        assert len(judges._waiting) == 3
+        taken = first
+    taken.discard()
+    with EarlyJudges(2, jobs=4) as judges:
+        assert len(judges._waiting) == 2
+
+
 def test_a_judge_never_taken_is_stopped_and_its_folder_removed():
     with EarlyJudges(5) as judges:
         taken = judges.take()

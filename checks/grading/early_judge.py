@@ -88,20 +88,21 @@ class EarlyJudge:
 
 
 class EarlyJudges:
-    """Judges for a batch of (at most) ``notebooks``: the first starts at once, and each ``take()``
-    returns a started judge and starts the one after it, until as many were started as there are
-    notebooks (a re-run after a crash starts its judge when it needs it). ``close()`` discards the
-    judges never taken."""
+    """Judges for a batch of (at most) ``notebooks`` graded ``jobs`` at a time: the first ``jobs``
+    start at once, and each ``take()`` returns a started judge and starts the one after it, until as
+    many were started as there are notebooks (a re-run after a crash starts its judge when it needs
+    it). ``close()`` discards the judges never taken."""
 
-    def __init__(self, notebooks: int):
+    def __init__(self, notebooks: int, jobs: int = 1):
         self._left, self._waiting, self._lock = notebooks, [], threading.Lock()
-        first = self._start()
-        if first is not None:
-            self._waiting.append(first)
+        for _ in range(max(1, jobs)):
+            judge = self._start()
+            if judge is not None:
+                self._waiting.append(judge)
 
     def take(self) -> EarlyJudge:
         with self._lock:
-            judge = self._waiting.pop() if self._waiting else self._start()
+            judge = self._waiting.pop(0) if self._waiting else self._start()   # the longest started
             if self._left > 0:
                 self._waiting.append(self._start())
         return judge or EarlyJudge()
