@@ -97,6 +97,18 @@ def test_a_judge_runs_pytest_with_the_command_line_and_seed_it_is_sent(tmp_path)
     assert _gone(judge)
 
 
+def test_a_judge_that_died_while_it_waited_gives_a_failed_run_not_a_crash():
+    judge = EarlyJudge()
+    try:
+        judge.proc.kill()
+        judge.proc.wait(timeout=60)
+        out, timed_out = judge.run_pytest(["--version"], 1234, timeout=60)   # the seed pipe has no reader
+        assert not timed_out and judge.proc.returncode != 0
+    finally:
+        judge.discard()
+    assert _gone(judge)
+
+
 def test_the_judge_starts_with_a_clean_environment(monkeypatch):
     monkeypatch.setenv("MLP_LAB_SECRET_OF_THE_GRADER", "x")
     judge = EarlyJudge()

@@ -58,8 +58,11 @@ class EarlyJudge:
         """Run pytest with ``argv`` and ``seed``; return ``(output, timed_out)``. The process group
         is killed at the end, whatever it left behind."""
         seed_fd, self._seed_fd = self._seed_fd, None
-        with os.fdopen(seed_fd, "w") as pipe:
-            pipe.write(str(seed))
+        try:
+            with os.fdopen(seed_fd, "w") as pipe:
+                pipe.write(str(seed))
+        except BrokenPipeError:
+            pass   # the judge died while it waited: no record, so the run counts as failed and is retried
         try:
             out, _ = self.proc.communicate(input=(json.dumps(argv) + "\n").encode(), timeout=timeout)
             timed_out = False
