@@ -12,7 +12,12 @@ in turn, so that a disturbance from other programs hits all of them alike:
   preallocated), the floor for any NumPy implementation: "GEMM-bound" = gemm / mlp_lab;
 - ``floor`` (with ``--floor``): the same epoch written as lean as NumPy allows, every array
   preallocated, no checks, no layers, the same Adam: gemm / floor is the highest GEMM-bound
-  fraction a NumPy loop reaches on this machine, and floor - gemm the least non-GEMM work.
+  fraction a NumPy loop reaches on this machine, and floor - gemm the least non-GEMM work;
+- ``floor-adam`` (with ``--floor``): the floor without its Adam steps, so floor - floor-adam is
+  what Adam costs inside a lean epoch, where the matrix products take its arrays out of the caches;
+- ``adam`` (with ``--floor``): only the epoch's optimizer steps, ``mlp_lab.Adam`` over the model's
+  flat buffers with its caches warm: gemm / (gemm + adam) is the GEMM-bound fraction an epoch
+  would reach if everything but its matrix products and its Adam steps were free.
 
 It prints min / median / max seconds per epoch of each, and of the ratios taken within a round
 (mlp_lab / torch, gemm / mlp_lab), next to the machine's load average and the BLAS in use.
@@ -112,6 +117,11 @@ def print_summary(results: list[dict], epochs: int) -> None:
             print(f"    floor    s/epoch        {spread(r['floor'])}")
             print(f"    GEMM-bound (gemm / floor)   {spread(r['gemm / floor'], '{:.0%}')}")
             print(f"    mlp_lab / floor         {spread(r['mlp_lab / floor'], '{:.2f}')}")
+            print(f"    floor-adam s/epoch      {spread(r['floor-adam'])}   (the floor without its Adam steps)")
+            print(f"    Adam in the floor s/epoch {spread(r['floor - (floor-adam)'])}   (floor - floor-adam, same round)")
+            print(f"    adam     s/epoch        {spread(r['adam'])}   (the optimizer steps alone, caches warm)")
+            print(f"    GEMM-bound with only the GEMMs and Adam (gemm / (gemm + adam)) "
+                  f"{spread(r['gemm / (gemm + adam)'], '{:.0%}')}")
 
 
 # --- the worker: BLAS threads are already fixed by the environment ---------------------------
@@ -132,6 +142,8 @@ def worker(threads: int, epochs: int, with_torch: bool, with_floor: bool) -> int
     gflop, runners["gemm"] = gemm_epoch(len(X))
     if with_floor:
         runners["floor"] = floor_epoch(X, y)
+        runners["floor-adam"] = floor_epoch(X, y, with_adam=False)
+        runners["adam"] = adam_epoch(ml, len(X))
     for lib in threadpool_info():
         print(f"  {lib['internal_api']} {lib.get('version') or ''} ({lib['user_api']}"
               f"{', ' + lib['architecture'] + ' kernel' if lib.get('architecture') else ''}),"
@@ -154,6 +166,8 @@ def worker(threads: int, epochs: int, with_torch: bool, with_floor: bool) -> int
     if "floor" in times:
         result["gemm / floor"] = [g / f for g, f in zip(times["gemm"], times["floor"])]
         result["mlp_lab / floor"] = [m / f for m, f in zip(times["mlp_lab"], times["floor"])]
+        result["gemm / (gemm + adam)"] = [g / (g + a) for g, a in zip(times["gemm"], times["adam"])]
+        result["floor - (floor-adam)"] = [f - n for f, n in zip(times["floor"], times["floor-adam"])]
     print(RESULT_TAG + json.dumps(result), flush=True)
     return 0
 
@@ -205,13 +219,35 @@ def gemm_epoch(n: int):
     return gflop, run
 
 
-def floor_epoch(X, y):
+def adam_epoch(ml, n: int):
+    """A runner timing only an epoch's optimizer steps: ``ml.Adam`` on a fresh model's flat buffers,
+    once per batch of n examples, the gradients held fixed; nothing runs in between to evict its
+    arrays from the caches, so this is the least an epoch's Adam costs."""
+    import numpy as np
+
+    model = ml.MLP(SIZES, activation="relu", rng=0)
+    rng = np.random.default_rng(0)
+    for _, _, grad in model.parameters():
+        grad[...] = rng.standard_normal(grad.shape, dtype=np.float32) * np.float32(1e-2)
+    optimizer = ml.Adam(model.parameters(), lr=LR)
+    steps = math.ceil(n / BATCH)
+
+    def run(epoch):
+        start = clock()
+        for _ in range(steps):
+            optimizer.step()
+        return clock() - start
+    return run
+
+
+def floor_epoch(X, y, with_adam: bool = True):
     """A runner timing the same epoch with the least NumPy work: no layers, checks or allocations.
 
     Per batch: gather rows, Z = A W + b and A = max(Z, 0) for each layer, the fused softmax
     cross-entropy and its gradient (P - Y) / m, dW = A^T dZ, db = sum dZ, dA = dZ W^T and
     dZ = dA where Z > 0 (no dX for the first layer), then Adam over one flat buffer in ten passes
-    (mlp_lab's rule). Every result but the gathered batch goes into a preallocated array.
+    (mlp_lab's rule). Every result but the gathered batch goes into a preallocated array. Without
+    Adam (``with_adam=False``) the weights never change: what the rest of the epoch costs.
     """
     import numpy as np
 
@@ -266,6 +302,8 @@ def floor_epoch(X, y):
                 np.matmul(dZ[i], W[i].T, out=dZ[i - 1])
                 np.greater(Z[i - 1], 0, out=mask[i - 1])
                 np.multiply(dZ[i - 1], mask[i - 1], out=dZ[i - 1])
+        if not with_adam:
+            return loss
         state["t"] += 1
         t = state["t"]
         c = math.sqrt((1.0 - b2) / (1.0 - b2 ** t))
