@@ -2,11 +2,11 @@
 
 Each run is its own process tree: pytest (the judge, no learner code; started ahead of its
 notebook by ``early_judge.py``) and a kernel started through ``limited_kernel`` inside a
-bubblewrap sandbox (``sandbox.py``). The judge's files (the
-notebook it runs, pytest's configuration, the verdict record) live in a folder the sandbox never
-sees, and every run, re-runs included, gets fresh folders. A cell is stopped after
-``cell_timeout`` (nbval interrupts the kernel) and, if it is still running ``grace`` seconds
-later, the kernel and its whole sandbox are killed, whether or not the cell prints. A kernel that
+bubblewrap sandbox (``sandbox.py``). The judge's files (the notebook it runs, pytest's
+configuration, the verdict record) live in a folder the sandbox never sees, and every run, re-runs
+included, gets fresh folders. A cell is stopped after ``cell_timeout`` (nbval interrupts the
+kernel) and, if it is still running ``grace`` seconds later, the kernel and its whole sandbox are
+killed, whether or not the cell prints. A kernel that
 dies (``os._exit``, SIGXCPU, a crash, the watchdog) would make nbval fail every later cell, so the
 notebook is run again from the start with the cell that killed the kernel replaced by a comment:
 a crash costs only what it touches.
