@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from checks import CheckFailure, LocalCaller, judge_exercise
+from checks.grading import early_judge
 
 
 @dataclass(frozen=True)
@@ -77,3 +80,19 @@ def verdict(check, *functions):
 
 def not_implemented(*args):
     raise NotImplementedError("write me")
+
+
+def early_judge_pids() -> set:
+    """Pids of the judges started ahead (``checks/grading/early_judge.py``) by graders of this
+    environment's Python, still alive."""
+    found = set()
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/cmdline", "rb") as f:
+                    cmdline = f.read()
+            except OSError:
+                continue
+            if early_judge.__name__.encode() in cmdline and sys.prefix.encode() in cmdline:
+                found.add(int(entry.name))
+    return found

@@ -12,6 +12,7 @@ import time
 import pytest
 
 from checks.grading.early_judge import EarlyJudge, EarlyJudges
+from support import early_judge_pids
 
 if not sys.platform.startswith("linux"):
     pytest.skip("the grader runs on Linux only (bubblewrap)", allow_module_level=True)
@@ -128,23 +129,10 @@ def test_no_judge_outlives_a_grading_command_that_refuses(tmp_path):
     learner = tmp_path / "class" / "ann"
     learner.mkdir(parents=True)
     (learner / "notes.ipynb").write_text('{"cells": [ not json')
-    before = _early_judges()
+    before = early_judge_pids()
     proc = subprocess.run([sys.executable, "-m", "checks.grade", str(tmp_path / "class"), "--out",
                            str(tmp_path / "out"), "--unsafe-no-sandbox"], capture_output=True, text=True,
                           timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert _early_judges() - before == set()
+    assert early_judge_pids() - before == set()
 
-
-def _early_judges() -> set:
-    found = set()
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                with open(f"/proc/{entry.name}/cmdline", "rb") as f:
-                    cmdline = f.read()
-            except OSError:
-                continue
-            if b"checks.grading.early_judge" in cmdline and sys.prefix.encode() in cmdline:
-                found.add(int(entry.name))
-    return found

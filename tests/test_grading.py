@@ -24,6 +24,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from checks.learner_copies import release
+from support import early_judge_pids
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -348,11 +349,11 @@ def _fingerprint(roots, skip: Path) -> dict:
 
 
 def _leftover_processes() -> list:
-    """Processes of the sandboxes' unprivileged users, judges of this environment, or processes
-    carrying the attacks' mark, once the grader has exited. A kernel-uid process still inside a live sandbox (a ``bwrap`` among its ancestors)
-    belongs to another grader running on this machine: ours end with their sandboxes
-    (``--die-with-parent``), so a leftover of this batch is one outside any sandbox, or one running
-    this environment's Python."""
+    """Processes of the sandboxes' unprivileged users, judges started ahead by this environment's
+    graders, or processes carrying the attacks' mark, once the grader has exited. A kernel-uid
+    process still inside a live sandbox (a ``bwrap`` among its ancestors) belongs to another grader
+    running on this machine: ours end with their sandboxes (``--die-with-parent``), so a leftover of
+    this batch is one outside any sandbox, or one running this environment's Python."""
     from checks.grading.notebook_run import KernelUids
 
     left = []
@@ -367,10 +368,9 @@ def _leftover_processes() -> list:
             continue
         kernel_uid = KernelUids.FIRST <= uid < KernelUids.FIRST + KernelUids.COUNT
         ours = sys.prefix.encode() in cmdline or not _inside_a_live_sandbox(int(entry.name))
-        judge = b"checks.grading.early_judge" in cmdline and sys.prefix.encode() in cmdline
-        if (kernel_uid and ours) or judge or MARK.encode() in cmdline:
+        if (kernel_uid and ours) or MARK.encode() in cmdline:
             left.append((int(entry.name), uid, cmdline[:200]))
-    return left
+    return left + [(pid, 0, b"early judge") for pid in early_judge_pids()]
 
 
 def _inside_a_live_sandbox(pid: int) -> bool:
